@@ -1,0 +1,36 @@
+namespace Multiprocessing.Dispatch;
+
+/// <summary>
+/// What runs chunks: worker processes (<see cref="Workers.ProcessExecutor"/>) or threads
+/// (<see cref="Threading.ThreadExecutor"/>). The public API in <see cref="PoolBase"/> is written once on
+/// top of this.
+/// </summary>
+internal abstract class Executor
+{
+    public abstract int Processes { get; }
+
+    /// <summary>Checks that the delegate can run here and prepares it.</summary>
+    /// <exception cref="ArgumentException">It cannot.</exception>
+    public abstract FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName);
+
+    /// <summary>Makes a chunk of <paramref name="items"/>; serializes them for processes.</summary>
+    /// <exception cref="ArgumentException">An item cannot be sent to a worker.</exception>
+    public abstract Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start);
+
+    /// <summary>Queues chunks; each is settled exactly once (completed or failed) unless its job is abandoned first.</summary>
+    public abstract void Enqueue(IReadOnlyList<Chunk> chunks);
+
+    /// <summary>Starts sending queued chunks; called after <see cref="Enqueue"/>, outside the pool's lock.</summary>
+    public virtual void Dispatch()
+    {
+    }
+
+    /// <summary>No more chunks will come: finish the queued ones, then let the workers exit.</summary>
+    public abstract void Close();
+
+    /// <summary>Stops the workers at once; fails every queued and running chunk with <paramref name="reason"/>.</summary>
+    public abstract void Terminate(Exception reason);
+
+    /// <summary>Waits for the workers to exit.</summary>
+    public abstract bool Join(TimeSpan timeout);
+}

@@ -1,0 +1,25 @@
+namespace Multiprocessing.Dispatch;
+
+/// <summary>
+/// What a group of chunks reports to: one Apply, one Map or one Imap. Executors call these from their
+/// I/O threads, so implementations never block and never run user code inline.
+/// </summary>
+internal abstract class Job
+{
+    /// <summary>True once nobody wants further results (failed fast, cancelled, abandoned): chunks not yet
+    /// started may be dropped.</summary>
+    public abstract bool IsAbandoned { get; }
+
+    /// <summary>The whole chunk <c>[start, start + count)</c> failed with <paramref name="error"/>.</summary>
+    public abstract void FailChunk(long start, int count, Exception error);
+}
+
+/// <summary>A job whose items produce <typeparamref name="TResult"/>.</summary>
+internal abstract class Job<TResult> : Job
+{
+    /// <summary>
+    /// The chunk starting at <paramref name="start"/> ran; <paramref name="results"/> has one slot per item
+    /// (default where the item failed) and <paramref name="failures"/> names the items that threw.
+    /// </summary>
+    public abstract void CompleteChunk(long start, TResult[] results, IReadOnlyList<(int Offset, Exception Error)>? failures);
+}

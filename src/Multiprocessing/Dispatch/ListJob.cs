@@ -1,0 +1,77 @@
+namespace Multiprocessing.Dispatch;
+
+/// <summary>
+/// A job of a known number of items whose results are gathered in input order and delivered at once
+/// (Apply, Map, Starmap and their async forms). Like Python's MapResult it fails as soon as one item fails.
+/// </summary>
+internal sealed class ListJob<TResult, TOut> : Job<TResult>
+{
+    private readonly TResult[] _results;
+    private readonly AsyncResult<TOut> _result;
+    private readonly Func<TResult[], TOut> _project;
+    private int _remaining;
+    private int _finished;
+
+    public ListJob(int count, AsyncResult<TOut> result, Func<TResult[], TOut> project)
+    {
+        _results = count == 0 ? [] : new TResult[count];
+        _remaining = count;
+        _result = result;
+        _project = project;
+        if (count == 0)
+        {
+            Finish(null);
+        }
+    }
+
+    public override bool IsAbandoned => Volatile.Read(ref _finished) != 0;
+
+    public override void CompleteChunk(long start, TResult[] results, IReadOnlyList<(int Offset, Exception Error)>? failures)
+    {
+        if (failures is { Count: > 0 })
+        {
+            Finish(failures.MinBy(f => f.Offset).Error);
+            return;
+        }
+
+        results.AsSpan().CopyTo(_results.AsSpan(checked((int)start)));
+        if (Interlocked.Add(ref _remaining, -results.Length) == 0)
+        {
+            Finish(null);
+        }
+    }
+
+    public override void FailChunk(long start, int count, Exception error) => Finish(error);
+
+    /// <summary>Fails the job from outside (bad input met while issuing, pool terminated).</summary>
+    public void Fail(Exception error) => Finish(error);
+
+    private void Finish(Exception? error)
+    {
+        if (Interlocked.Exchange(ref _finished, 1) != 0)
+        {
+            return;
+        }
+
+        if (error is null)
+        {
+            TOut value;
+            try
+            {
+                value = _project(_results);
+            }
+            catch (Exception ex) when (ex is InvalidCastException or InvalidOperationException)
+            {
+                _result.TrySetException(ex);
+                return;
+            }
+
+            _result.TrySetResult(value);
+        }
+        else
+        {
+            _result.TrySetException(error);
+        }
+
+    }
+}

@@ -1,0 +1,213 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using MessagePack;
+
+namespace Multiprocessing.Functions;
+
+/// <summary>
+/// How a delegate is named across processes: the delegate type, the method's declaring type and metadata
+/// token, its generic arguments, and whether it needs the compiler's singleton closure instance (a lambda
+/// that captures nothing). The worker resolves it once and afterwards it is named by a small integer.
+/// </summary>
+internal sealed class FunctionDescriptor
+{
+    private const BindingFlags AllMembers = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
+
+    public required string DelegateType { get; init; }
+
+    public required string DeclaringType { get; init; }
+
+    public required int MethodToken { get; init; }
+
+    public required string[] MethodGenericArguments { get; init; }
+
+    public required bool NeedsClosureInstance { get; init; }
+
+    /// <summary>Assembly full names and paths, so that the worker can load assemblies it would not find by name.</summary>
+    public required KeyValuePair<string, string>[] AssemblyPaths { get; init; }
+
+    public string DisplayName { get; init; } = string.Empty;
+
+    /// <summary>Checks that <paramref name="d"/> can run in another process and describes it.</summary>
+    /// <exception cref="ArgumentException">It captures variables, is an instance method of an object, or is otherwise not portable.</exception>
+    public static FunctionDescriptor Create(Delegate d, string parameterName)
+    {
+        MethodInfo method = d.Method;
+        string name = Display(method);
+        if (d.GetInvocationList().Length != 1)
+        {
+            throw new ArgumentException($"The delegate {name} combines several methods; a worker can run one method only. Pass a single static method.", parameterName);
+        }
+
+        if (method is { DeclaringType: null } || method.GetType().Name.Contains("DynamicMethod", StringComparison.Ordinal) || method.MetadataToken == 0)
+        {
+            throw new ArgumentException($"The delegate {name} is a dynamic method, which cannot be found by another process. Pass a static method.", parameterName);
+        }
+
+        bool needsClosure = false;
+        if (d.Target is { } target)
+        {
+            Type targetType = target.GetType();
+            bool compilerGenerated = targetType.IsDefined(typeof(CompilerGeneratedAttribute), false);
+            FieldInfo[] fields = targetType.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+            if (!compilerGenerated)
+            {
+                throw new ArgumentException(
+                    $"The delegate {name} is an instance method of a {targetType.Name} object (or a lambda that uses 'this'). " +
+                    "Its object cannot be sent to a worker process. Make the method static and pass what it needs as arguments, " +
+                    "or use ThreadedPool, which runs any delegate.",
+                    parameterName);
+            }
+
+            if (fields.Length > 0)
+            {
+                string captured = string.Join(", ", fields.Select(f => f.Name.StartsWith("<>4__this", StringComparison.Ordinal) ? "this" : f.Name));
+                throw new ArgumentException(
+                    $"The lambda {name} captures variables ({captured}), which cannot be sent to a worker process. " +
+                    "Pass them as task arguments instead (or through PoolOptions.InitArgs), and mark the lambda 'static' so the compiler checks it; " +
+                    "or use ThreadedPool, which runs any delegate.",
+                    parameterName);
+            }
+
+            needsClosure = true;
+        }
+
+        Type declaring = method.DeclaringType!;
+        if (declaring.AssemblyQualifiedName is null || declaring.ContainsGenericParameters)
+        {
+            throw new ArgumentException($"The method {name} is declared on an open generic type, which a worker cannot resolve.", parameterName);
+        }
+
+        var assemblies = new Dictionary<string, string>();
+        void Note(Type t)
+        {
+            if (t.Assembly is { IsDynamic: false, Location.Length: > 0 } a)
+            {
+                assemblies.TryAdd(a.FullName!, a.Location);
+            }
+
+            if (t.IsGenericType)
+            {
+                foreach (var g in t.GetGenericArguments())
+                {
+                    Note(g);
+                }
+            }
+
+            if (t.HasElementType)
+            {
+                Note(t.GetElementType()!);
+            }
+        }
+
+        Note(declaring);
+        Note(d.GetType());
+        Type[] methodGenerics = method.IsGenericMethod ? method.GetGenericArguments() : [];
+        foreach (var g in methodGenerics)
+        {
+            Note(g);
+        }
+
+        return new FunctionDescriptor
+        {
+            DelegateType = d.GetType().AssemblyQualifiedName!,
+            DeclaringType = declaring.AssemblyQualifiedName,
+            MethodToken = method.IsGenericMethod ? method.GetGenericMethodDefinition().MetadataToken : method.MetadataToken,
+            MethodGenericArguments = [.. methodGenerics.Select(g => g.AssemblyQualifiedName!)],
+            NeedsClosureInstance = needsClosure,
+            AssemblyPaths = [.. assemblies],
+            DisplayName = name,
+        };
+    }
+
+    /// <summary>Recreates the delegate in this process (the worker).</summary>
+    public Delegate Resolve()
+    {
+        foreach (var (fullName, path) in AssemblyPaths)
+        {
+            AssemblyResolution.Register(fullName, path);
+        }
+
+        Type delegateType = TypeOf(DelegateType);
+        Type declaring = TypeOf(DeclaringType);
+        MethodInfo method = declaring.GetMethods(AllMembers).FirstOrDefault(m => m.MetadataToken == MethodToken)
+            ?? throw new MissingMethodException($"Method {DisplayName} (token 0x{MethodToken:x8}) was not found on {declaring} in the worker.");
+        if (method.IsGenericMethodDefinition)
+        {
+            method = method.MakeGenericMethod([.. MethodGenericArguments.Select(TypeOf)]);
+        }
+
+        object? target = null;
+        if (NeedsClosureInstance)
+        {
+            // The compiler keeps the one instance of a capture-free lambda's class in a static field;
+            // use it when present so that the lambda sees the same object it would in the parent.
+            target = declaring.GetField("<>9", BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)?.GetValue(null)
+                ?? RuntimeHelpers.GetUninitializedObject(declaring);
+        }
+
+        return method.CreateDelegate(delegateType, target);
+    }
+
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(7);
+        writer.Write(DelegateType);
+        writer.Write(DeclaringType);
+        writer.Write(MethodToken);
+        writer.WriteArrayHeader(MethodGenericArguments.Length);
+        foreach (var g in MethodGenericArguments)
+        {
+            writer.Write(g);
+        }
+
+        writer.Write(NeedsClosureInstance);
+        writer.WriteMapHeader(AssemblyPaths.Length);
+        foreach (var (k, v) in AssemblyPaths)
+        {
+            writer.Write(k);
+            writer.Write(v);
+        }
+
+        writer.Write(DisplayName);
+    }
+
+    public static FunctionDescriptor Read(ref MessagePackReader reader)
+    {
+        if (reader.ReadArrayHeader() != 7)
+        {
+            throw new InvalidDataException("Malformed function descriptor.");
+        }
+
+        string delegateType = reader.ReadString()!;
+        string declaring = reader.ReadString()!;
+        int token = reader.ReadInt32();
+        var generics = new string[reader.ReadArrayHeader()];
+        for (int i = 0; i < generics.Length; i++)
+        {
+            generics[i] = reader.ReadString()!;
+        }
+
+        bool closure = reader.ReadBoolean();
+        var paths = new KeyValuePair<string, string>[reader.ReadMapHeader()];
+        for (int i = 0; i < paths.Length; i++)
+        {
+            paths[i] = new(reader.ReadString()!, reader.ReadString()!);
+        }
+
+        return new FunctionDescriptor
+        {
+            DelegateType = delegateType,
+            DeclaringType = declaring,
+            MethodToken = token,
+            MethodGenericArguments = generics,
+            NeedsClosureInstance = closure,
+            AssemblyPaths = paths,
+            DisplayName = reader.ReadString() ?? string.Empty,
+        };
+    }
+
+    internal static string Display(MethodInfo m) => m.DeclaringType is { } t ? $"{t.Name}.{m.Name}" : m.Name;
+
+    private static Type TypeOf(string name) => Type.GetType(name, throwOnError: true)!;
+}

@@ -1,0 +1,55 @@
+using Multiprocessing.Workers;
+
+namespace Multiprocessing;
+
+/// <summary>
+/// A pool of worker processes: Python's <c>multiprocessing.Pool</c>. A crash, a stack overflow or a
+/// native fault in a task kills one worker, not the application; a runaway task can be killed; every
+/// worker has its own GC heap and its own copy of any non-thread-safe native library.
+/// </summary>
+/// <example>
+/// <code>
+/// using var pool = new Pool(4);
+/// IReadOnlyList&lt;int&gt; squares = pool.Map(static (int x) =&gt; x * x, Enumerable.Range(0, 100));
+/// </code>
+/// </example>
+public sealed class Pool : PoolBase
+{
+    /// <summary>Creates a pool with one worker process per processor.</summary>
+    /// <exception cref="InvalidOperationException">Worker processes cannot be started here; the message says why.</exception>
+    public Pool()
+        : this(new PoolOptions())
+    {
+    }
+
+    /// <summary>Creates a pool with <paramref name="processes"/> worker processes.</summary>
+    /// <param name="processes">The number of workers, at least 1.</param>
+    /// <exception cref="ArgumentException"><paramref name="processes"/> is less than 1.</exception>
+    /// <exception cref="InvalidOperationException">Worker processes cannot be started here; the message says why.</exception>
+    public Pool(int processes)
+        : this(new PoolOptions { Processes = processes })
+    {
+    }
+
+    /// <summary>Creates a pool from options.</summary>
+    /// <param name="options">The options; validated here.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    /// <exception cref="InvalidOperationException">Worker processes cannot be started here; the message says why.</exception>
+    public Pool(PoolOptions options)
+        : base(options, static o => new ProcessExecutor(o))
+    {
+    }
+
+    /// <summary>
+    /// Call first thing in <c>Main</c> of an application published self-contained or single-file and used
+    /// with <see cref="StartMethod.Exec"/>: in a worker it runs the worker and never returns; otherwise it
+    /// returns at once. The counterpart of Python's <c>multiprocessing.freeze_support()</c>.
+    /// </summary>
+    public static void FreezeSupport()
+    {
+        if (WorkerEnvironment.IsWorker)
+        {
+            WorkerHost.RunAndExit();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Multiprocessing.Dispatch;
+using Multiprocessing.Functions;
+
+namespace Multiprocessing;
+
+/// <content>Map, MapAsync, Starmap and StarmapAsync: a known list of items, results in input order.</content>
+public abstract partial class PoolBase
+{
+    /// <inheritdoc />
+    public IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null)
+        => MapAsync(func, iterable, chunksize).Get();
+
+    /// <inheritdoc />
+    public AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null)
+        => Many(func, func, iterable, chunksize, callback, errorCallback);
+
+    /// <inheritdoc />
+    public IReadOnlyList<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null)
+        => StarmapAsync(func, iterable, chunksize).Get();
+
+    /// <inheritdoc />
+    public IReadOnlyList<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null)
+        => StarmapAsync(func, iterable, chunksize).Get();
+
+    /// <inheritdoc />
+    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null)
+        => Many(func, func is null ? null! : Invokers.Func2(func), iterable, chunksize, callback, errorCallback);
+
+    /// <inheritdoc />
+    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null)
+        => Many(func, func is null ? null! : Invokers.Func3(func), iterable, chunksize, callback, errorCallback);
+
+    private AsyncResult<IReadOnlyList<TResult>> Many<TArgs, TResult>(Delegate func, Func<TArgs, TResult> invoke, IEnumerable<TArgs> iterable, int? chunksize, Action<IReadOnlyList<TResult>>? callback, Action<Exception>? errorCallback)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        ArgumentNullException.ThrowIfNull(iterable);
+        ValidateChunksize(chunksize);
+        ThrowIfNotRunning();
+        var function = _executor.Prepare(func, invoke, nameof(func));
+
+        // Python's map reads the whole input first too: the length decides the chunk size.
+        TArgs[] items = iterable as TArgs[] ?? [.. iterable];
+        int size = chunksize ?? AutoChunksize(items.Length);
+        var result = new AsyncResult<IReadOnlyList<TResult>>(_callbacks, callback, errorCallback);
+        var job = new ListJob<TResult, IReadOnlyList<TResult>>(items.Length, result, static r => r);
+        if (items.Length == 0)
+        {
+            return result;
+        }
+
+        // Every chunk is made (serialized) before any is queued: bad input throws here and nothing runs.
+        var chunks = new Chunk[(items.Length + size - 1) / size];
+        for (int c = 0; c < chunks.Length; c++)
+        {
+            int start = c * size;
+            TArgs[] slice = start == 0 && size >= items.Length && !ReferenceEquals(items, iterable) ? items : items[start..Math.Min(items.Length, start + size)];
+            chunks[c] = _executor.CreateChunk(function, slice, job, start);
+        }
+
+        Submit(chunks);
+        return result;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using Multiprocessing.Dispatch;
+
+namespace Multiprocessing;
+
+/// <summary>
+/// The pool API, written once over an executor: <see cref="Pool"/> runs tasks in worker processes,
+/// <see cref="ThreadedPool"/> on threads of this process. Not meant to be derived from outside this library.
+/// </summary>
+public abstract partial class PoolBase : IPool
+{
+    private const int Running = 0;
+    private const int Closed = 1;
+    private const int Terminated = 2;
+
+    private static readonly TimeSpan s_disposeJoinTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Executor _executor;
+    private readonly CallbackQueue _callbacks;
+    private readonly ConcurrentDictionary<object, Action<Exception>> _streams = new();
+    private readonly object _lifecycle = new();
+    private int _state;
+    private int _disposed;
+    private int _activeFeeders;
+    private int _executorClosed;
+
+    private protected PoolBase(PoolOptions options, Func<PoolOptions, Executor> createExecutor)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _callbacks = new CallbackQueue(OnCallbackFailed);
+        _executor = createExecutor(options);
+    }
+
+    /// <inheritdoc />
+    public event EventHandler<CallbackFailedEventArgs>? CallbackFailed;
+
+    /// <inheritdoc />
+    public int Processes => _executor.Processes;
+
+    /// <summary>The options this pool was created with.</summary>
+    public PoolOptions Options { get; }
+
+    /// <inheritdoc />
+    public void Close()
+    {
+        ThrowIfDisposed();
+        lock (_lifecycle)
+        {
+            if (_state == Running)
+            {
+                _state = Closed;
+            }
+        }
+
+        CloseExecutorWhenFed();
+    }
+
+    /// <inheritdoc />
+    public void Terminate()
+    {
+        ThrowIfDisposed();
+        TerminateCore();
+    }
+
+    /// <inheritdoc />
+    public void Join()
+    {
+        // A join that never returns is what Python's users meet when a worker hangs; ours waits for the
+        // workers, which the executor always ends (it kills them on Terminate).
+        Join(Timeout.InfiniteTimeSpan);
+    }
+
+    /// <inheritdoc />
+    public bool Join(TimeSpan timeout)
+    {
+        ThrowIfDisposed();
+        return JoinCore(timeout);
+    }
+
+    /// <summary>Terminates the pool and waits for the workers to exit, as Python's <c>with</c> block does.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        TerminateCore();
+        JoinCore(s_disposeJoinTimeout);
+        _callbacks.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Terminates the pool and waits for the workers to exit without blocking a thread.</summary>
+    /// <returns>A task that completes when the pool is disposed.</returns>
+    public ValueTask DisposeAsync()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return new ValueTask(Task.Factory.StartNew(Dispose, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+    }
+
+    internal CallbackQueue Callbacks => _callbacks;
+
+    private bool JoinCore(TimeSpan timeout)
+    {
+        lock (_lifecycle)
+        {
+            if (_state == Running)
+            {
+                throw new InvalidOperationException("The pool is still running; call Close() or Terminate() before Join() (Python raises ValueError here).");
+            }
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan Remaining() => timeout == Timeout.InfiniteTimeSpan ? timeout : TimeSpan.FromTicks(Math.Max(0, (timeout - clock.Elapsed).Ticks));
+        return _executor.Join(Remaining()) && _callbacks.Drain(Remaining());
+    }
+
+    private void TerminateCore()
+    {
+        lock (_lifecycle)
+        {
+            if (_state == Terminated)
+            {
+                return;
+            }
+
+            _state = Terminated;
+        }
+
+        var reason = new PoolTerminatedException("The pool was terminated before this task completed.");
+        _executor.Terminate(reason);
+        foreach (var fail in _streams.Values)
+        {
+            fail(reason);
+        }
+    }
+
+    private void CloseExecutorWhenFed()
+    {
+        if (Volatile.Read(ref _state) != Running && Volatile.Read(ref _activeFeeders) == 0 && Interlocked.Exchange(ref _executorClosed, 1) == 0)
+        {
+            _executor.Close();
+        }
+    }
+
+    private void OnCallbackFailed(Exception exception, bool isErrorCallback)
+    {
+        var handler = CallbackFailed;
+        if (handler is null)
+        {
+            Console.Error.WriteLine($"Multiprocessing: a{(isErrorCallback ? "n error" : string.Empty)} callback threw {exception.GetType().Name}: {exception.Message} (handle Pool.CallbackFailed to observe these).");
+            return;
+        }
+
+        try
+        {
+            handler(this, new CallbackFailedEventArgs(exception, isErrorCallback));
+        }
+#pragma warning disable CA1031 // The observer of failures must not become one.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"Multiprocessing: the CallbackFailed handler threw {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary>Checks the pool accepts work and queues the chunks, atomically with Close and Terminate.</summary>
+    private void Submit(IReadOnlyList<Chunk> chunks, bool fromFeeder = false)
+    {
+        lock (_lifecycle)
+        {
+            ThrowIfDisposed();
+            if (_state == Terminated || (_state == Closed && !fromFeeder))
+            {
+                throw new InvalidOperationException(_state == Closed
+                    ? "The pool is closed and accepts no new tasks (Python raises ValueError: Pool not running)."
+                    : "The pool was terminated and accepts no new tasks.");
+            }
+
+            _executor.Enqueue(chunks);
+        }
+
+        // Writing to workers happens outside the lock, so Close and Terminate never wait behind I/O.
+        _executor.Dispatch();
+    }
+
+    private void ThrowIfNotRunning()
+    {
+        ThrowIfDisposed();
+        if (Volatile.Read(ref _state) != Running)
+        {
+            throw new InvalidOperationException("The pool is not running (closed or terminated) and accepts no new tasks; Python raises ValueError here.");
+        }
+    }
+
+    private static void ValidateChunksize(int? chunksize)
+    {
+        if (chunksize is { } c && c < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunksize), c, "chunksize must be at least 1 (or null to choose automatically).");
+        }
+    }
+
+    /// <summary>Python's rule for map: ceil(n / (4 × processes)), at least 1.</summary>
+    private int AutoChunksize(int count)
+    {
+        int parts = Processes * 4;
+        return Math.Max(1, (count + parts - 1) / parts);
+    }
+}

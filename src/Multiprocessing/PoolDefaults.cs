@@ -1,0 +1,17 @@
+namespace Multiprocessing;
+
+/// <summary>The defaults of <see cref="PoolOptions"/>, named in one place.</summary>
+public static class PoolDefaults
+{
+    /// <summary>The start method used when none is given: <see cref="StartMethod.Spawn"/>.</summary>
+    public const StartMethod StartMethod = Multiprocessing.StartMethod.Spawn;
+
+    /// <summary>How long a new worker may take to connect and run its initializer: 60 seconds.</summary>
+    public static readonly TimeSpan WorkerStartTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many initializer failures in a row break the pool: 3.</summary>
+    public const int MaxInitializerFailures = 3;
+
+    /// <summary>The number of worker processes when none is given: <see cref="Environment.ProcessorCount"/>.</summary>
+    public static int Processes => Environment.ProcessorCount;
+}

@@ -1,0 +1,90 @@
+namespace Multiprocessing;
+
+/// <summary>
+/// How a pool is configured: the arguments of Python's <c>Pool(processes, initializer, initargs,
+/// maxtasksperchild, context)</c>. Validated once, when the pool is created; every problem is listed in
+/// one <see cref="ArgumentException"/>.
+/// </summary>
+public sealed record PoolOptions
+{
+    /// <summary>The number of workers; <see langword="null"/> means <see cref="Environment.ProcessorCount"/>.</summary>
+    public int? Processes { get; init; }
+
+    /// <summary>
+    /// A method run once in every worker as it starts, before its first task, with <see cref="InitArgs"/>.
+    /// For <see cref="Pool"/> it must be a static method or a lambda that captures nothing.
+    /// </summary>
+    public Delegate? Initializer { get; init; }
+
+    /// <summary>The arguments passed to <see cref="Initializer"/>.</summary>
+    public object?[] InitArgs { get; init; } = [];
+
+    /// <summary>A worker is replaced after this many tasks (a chunk counts as one, as in Python); null means never.</summary>
+    public int? MaxTasksPerChild { get; init; }
+
+    /// <summary>How worker processes are started; Python's context. Default <see cref="StartMethod.Spawn"/>.</summary>
+    public StartMethod StartMethod { get; init; } = PoolDefaults.StartMethod;
+
+    /// <summary>The serializer for arguments and results; null means <see cref="MessagePackPoolSerializer"/>.
+    /// It must have a public parameterless constructor, because every worker creates its own.</summary>
+    public IPoolSerializer? Serializer { get; init; }
+
+    /// <summary>How long a worker may take to start, connect and run its initializer.</summary>
+    public TimeSpan WorkerStartTimeout { get; init; } = PoolDefaults.WorkerStartTimeout;
+
+    /// <summary>How many times in a row the initializer may fail before the pool is broken.</summary>
+    public int MaxInitializerFailures { get; init; } = PoolDefaults.MaxInitializerFailures;
+
+    internal int EffectiveProcesses => Processes ?? PoolDefaults.Processes;
+
+    internal void Validate()
+    {
+        var problems = new List<string>();
+        if (Processes is { } p && p < 1)
+        {
+            problems.Add($"Processes must be at least 1 (was {p}).");
+        }
+
+        if (MaxTasksPerChild is { } m && m < 1)
+        {
+            problems.Add($"MaxTasksPerChild must be at least 1 or null (was {m}).");
+        }
+
+        if (InitArgs is null)
+        {
+            problems.Add("InitArgs must not be null; use an empty array.");
+        }
+        else if (Initializer is not null)
+        {
+            int expected = Initializer.Method.GetParameters().Length;
+            if (expected != InitArgs.Length)
+            {
+                problems.Add($"Initializer {Initializer.Method.Name} takes {expected} argument(s) but InitArgs has {InitArgs.Length}.");
+            }
+        }
+        else if (InitArgs.Length > 0)
+        {
+            problems.Add("InitArgs were given without an Initializer.");
+        }
+
+        if (!Enum.IsDefined(StartMethod))
+        {
+            problems.Add($"StartMethod {(int)StartMethod} is not a defined value.");
+        }
+
+        if (WorkerStartTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"WorkerStartTimeout must be positive (was {WorkerStartTimeout}).");
+        }
+
+        if (MaxInitializerFailures < 1)
+        {
+            problems.Add($"MaxInitializerFailures must be at least 1 (was {MaxInitializerFailures}).");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid pool options:" + Environment.NewLine + "- " + string.Join(Environment.NewLine + "- ", problems), "options");
+        }
+    }
+}

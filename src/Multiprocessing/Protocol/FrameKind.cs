@@ -1,0 +1,32 @@
+namespace Multiprocessing.Protocol;
+
+/// <summary>The kind byte that follows every frame's length. Values are part of the wire format.</summary>
+internal enum FrameKind : byte
+{
+    /// <summary>Worker → parent, first frame: worker index, process id, the pool's secret.</summary>
+    Hello = 1,
+
+    /// <summary>Parent → worker: worker index, serializer, initializer and its arguments.</summary>
+    Init = 2,
+
+    /// <summary>Worker → parent: the initializer ran; tasks may come.</summary>
+    Ready = 3,
+
+    /// <summary>Worker → parent: the initializer threw (an exception record follows).</summary>
+    InitFailed = 4,
+
+    /// <summary>Parent → worker: function id and descriptor, sent once per worker before first use.</summary>
+    Define = 5,
+
+    /// <summary>Parent → worker: chunk id, function id, item count, serialized arguments.</summary>
+    Chunk = 6,
+
+    /// <summary>Worker → parent: chunk id, elapsed ticks, serialized results and per-item failures.</summary>
+    Result = 7,
+
+    /// <summary>Worker → parent: the whole chunk failed (function not found, result not serializable).</summary>
+    ChunkFailed = 8,
+
+    /// <summary>Parent → worker: finish the chunks already sent, then exit.</summary>
+    Shutdown = 9,
+}

@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Multiprocessing.Protocol;
+
+/// <summary>
+/// Reads frames from a stream into one growing buffer. A frame is handed out as a slice of that buffer,
+/// valid until the next call. Malformed input (an impossible length, an unknown kind, a stream that ends
+/// inside a frame) throws <see cref="InvalidDataException"/>: the caller drops that one connection.
+/// </summary>
+internal sealed class FrameReader : IDisposable
+{
+    /// <summary>The largest frame accepted: 2 GB less the header.</summary>
+    public const int MaxFrameLength = int.MaxValue - 64;
+
+    private readonly Stream _stream;
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+    private int _start;
+    private int _end;
+
+    public FrameReader(Stream stream) => _stream = stream;
+
+    /// <summary>True when bytes of a next frame are already buffered (no read would block for its header).</summary>
+    public bool HasBufferedFrame
+    {
+        get
+        {
+            if (_end - _start < 4)
+            {
+                return false;
+            }
+
+            int length = BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(_start));
+            return length >= 1 && _end - _start - 4 >= length;
+        }
+    }
+
+    /// <summary>Reads the next frame; returns false at a clean end of stream (between frames).</summary>
+    public bool TryRead(out FrameKind kind, out ReadOnlyMemory<byte> body)
+    {
+        if (!Fill(4))
+        {
+            kind = default;
+            body = default;
+            return false;
+        }
+
+        int length = BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(_start));
+        if (length < 1 || length > MaxFrameLength)
+        {
+            throw new InvalidDataException($"Corrupt stream: impossible frame length {length}.");
+        }
+
+        if (!Fill(4 + length))
+        {
+            throw new InvalidDataException($"Corrupt stream: the stream ended inside a frame of {length} bytes.");
+        }
+
+        byte k = _buffer[_start + 4];
+        if (k is < (byte)FrameKind.Hello or > (byte)FrameKind.Shutdown)
+        {
+            throw new InvalidDataException($"Corrupt stream: unknown frame kind {k}.");
+        }
+
+        kind = (FrameKind)k;
+        body = _buffer.AsMemory(_start + 5, length - 1);
+        _start += 4 + length;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        var b = _buffer;
+        _buffer = [];
+        if (b.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(b);
+        }
+    }
+
+    private bool Fill(int needed)
+    {
+        if (_end - _start >= needed)
+        {
+            return true;
+        }
+
+        if (_buffer.Length - _start < needed)
+        {
+            // Grow (or compact into a new array): the current frame must fit contiguously.
+            byte[] next = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Min(_buffer.Length * 2, int.MaxValue / 2)));
+            _buffer.AsSpan(_start, _end - _start).CopyTo(next);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = next;
+            _end -= _start;
+            _start = 0;
+        }
+        else if (_start > 0 && _start == _end)
+        {
+            _start = _end = 0;
+        }
+
+        while (_end - _start < needed)
+        {
+            int n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (n == 0)
+            {
+                if (_end == _start)
+                {
+                    return false;
+                }
+
+                throw new InvalidDataException($"Corrupt stream: the stream ended inside a frame ({_end - _start} of {needed} bytes).");
+            }
+
+            _end += n;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using Multiprocessing.Dispatch;
+
+namespace Multiprocessing.Threading;
+
+/// <summary>
+/// Runs chunks on dedicated threads of this process: Python's ThreadPool. Any delegate is accepted and
+/// nothing is serialized. Threads cannot be killed in .NET, so Terminate fails every pending result at
+/// once and abandons the threads (background threads that finish their current task and exit).
+/// </summary>
+internal sealed class ThreadExecutor : Executor
+{
+    private readonly PoolOptions _options;
+    private readonly BlockingCollection<ThreadChunk> _queue = [];
+    private readonly ConcurrentDictionary<int, ThreadChunk> _running = new();
+    private readonly ManualResetEventSlim _allExited = new(false);
+    private int _live;
+    private int _nextIndex;
+    private int _initializerFailures;
+    private volatile Exception? _broken;
+    private volatile bool _terminated;
+
+    public ThreadExecutor(PoolOptions options)
+    {
+        _options = options;
+        Processes = options.EffectiveProcesses;
+        for (int i = 0; i < Processes; i++)
+        {
+            StartThread();
+        }
+    }
+
+    public override int Processes { get; }
+
+    public override FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName)
+        => new(user, invoke, null, 0);
+
+    public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start)
+        => new ThreadChunk<TArgs, TResult>(function.Invoke, items, job, start);
+
+    public override void Enqueue(IReadOnlyList<Chunk> chunks)
+    {
+        foreach (ThreadChunk chunk in chunks)
+        {
+            if (_broken is { } broken)
+            {
+                chunk.Fail(broken);
+                continue;
+            }
+
+            _queue.Add(chunk);
+        }
+    }
+
+    public override void Close() => _queue.CompleteAdding();
+
+    public override void Terminate(Exception reason)
+    {
+        _terminated = true;
+        _queue.CompleteAdding();
+        while (_queue.TryTake(out var chunk))
+        {
+            chunk.Fail(reason);
+        }
+
+        foreach (var chunk in _running.Values)
+        {
+            chunk.Fail(reason);
+        }
+    }
+
+    public override bool Join(TimeSpan timeout) => _terminated || _allExited.Wait(timeout);
+
+    private void StartThread()
+    {
+        int index = Interlocked.Increment(ref _nextIndex) - 1;
+        Interlocked.Increment(ref _live);
+        var thread = new Thread(() => Work(index)) { IsBackground = true, Name = $"ThreadPoolWorker-{index}" };
+        thread.Start();
+    }
+
+    private void Work(int index)
+    {
+        try
+        {
+            WorkerInfo.SetForThread(new WorkerInfo(index, Environment.ProcessId, isProcess: false));
+            if (!RunInitializer())
+            {
+                return;
+            }
+
+            int tasks = 0;
+            foreach (var chunk in _queue.GetConsumingEnumerable())
+            {
+                if (_terminated)
+                {
+                    chunk.Fail(new PoolTerminatedException("The pool was terminated before this task started."));
+                    continue;
+                }
+
+                if (chunk.Job.IsAbandoned)
+                {
+                    continue;
+                }
+
+                _running[index] = chunk;
+                chunk.Run();
+                _running.TryRemove(index, out _);
+                if (_options.MaxTasksPerChild is { } max && ++tasks >= max)
+                {
+                    StartThread();
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            WorkerInfo.SetForThread(null);
+
+            // A replacement is counted before its predecessor leaves, so zero means every worker is gone.
+            if (Interlocked.Decrement(ref _live) == 0)
+            {
+                _allExited.Set();
+            }
+        }
+    }
+
+    private bool RunInitializer()
+    {
+        if (_options.Initializer is not { } initializer)
+        {
+            return true;
+        }
+
+        try
+        {
+            initializer.DynamicInvoke(_options.InitArgs);
+            Interlocked.Exchange(ref _initializerFailures, 0);
+            return true;
+        }
+        catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            Break(ex.InnerException);
+            return false;
+        }
+#pragma warning disable CA1031 // The initializer's failure breaks the pool; it must not kill the thread silently.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Break(ex);
+            return false;
+        }
+    }
+
+    private void Break(Exception initializerError)
+    {
+        // Python respawns forever here; one failing initializer breaks the pool instead, so that every
+        // pending and later task fails at once with the cause attached.
+        var broken = new BrokenPoolException($"The pool is broken: the initializer threw {initializerError.GetType().Name}: {initializerError.Message}", initializerError);
+        Interlocked.Increment(ref _initializerFailures);
+        _broken ??= broken;
+        while (_queue.TryTake(out var chunk))
+        {
+            chunk.Fail(broken);
+        }
+    }
+
+    private abstract class ThreadChunk(Job job, long start, int count) : Chunk(job, start, count)
+    {
+        public abstract void Run();
+    }
+
+    private sealed class ThreadChunk<TArgs, TResult>(Func<TArgs, TResult> invoke, TArgs[] items, Job<TResult> job, long start)
+        : ThreadChunk(job, start, items.Length)
+    {
+        public override void Run()
+        {
+            TResult[] results = ChunkRunner.Run(invoke, items, out var failures);
+            job.CompleteChunk(Start, results, failures);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace Multiprocessing;
+
+/// <summary>
+/// The worker running the current task: the counterpart of Python's <c>current_process()</c>.
+/// <see cref="Current"/> is null outside a task.
+/// </summary>
+public sealed class WorkerInfo
+{
+    [ThreadStatic]
+    private static WorkerInfo? s_threadCurrent;
+
+    private static WorkerInfo? s_processCurrent;
+
+    internal WorkerInfo(int index, int processId, bool isProcess)
+    {
+        Index = index;
+        ProcessId = processId;
+        IsProcess = isProcess;
+    }
+
+    /// <summary>The worker running this code, or null when not inside a pool worker.</summary>
+    public static WorkerInfo? Current => s_threadCurrent ?? s_processCurrent;
+
+    /// <summary>The worker's index in its pool (0-based; a replacement gets a new index).</summary>
+    public int Index { get; }
+
+    /// <summary>The worker's process id (for <see cref="ThreadedPool"/>, this process).</summary>
+    public int ProcessId { get; }
+
+    /// <summary>True for a worker process of <see cref="Pool"/>, false for a thread of <see cref="ThreadedPool"/>.</summary>
+    public bool IsProcess { get; }
+
+    /// <summary>A name in the style of Python's: <c>PoolWorker-3</c> or <c>ThreadPoolWorker-3</c>.</summary>
+    public string Name => (IsProcess ? "PoolWorker-" : "ThreadPoolWorker-") + Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    internal static void SetForProcess(WorkerInfo info) => s_processCurrent = info;
+
+    internal static void SetForThread(WorkerInfo? info) => s_threadCurrent = info;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} (pid {ProcessId})";
+}

@@ -1,0 +1,65 @@
+using MessagePack;
+using Multiprocessing.Dispatch;
+using Multiprocessing.Serialization;
+
+namespace Multiprocessing.Workers;
+
+/// <summary>A chunk on its way to a worker process: serialized arguments and the function's id.</summary>
+internal abstract class ProcessChunk(Job job, long start, int count, int functionId, Functions.FunctionDescriptor descriptor, byte[] payload)
+    : Chunk(job, start, count)
+{
+    public long Id { get; set; }
+
+    public int FunctionId { get; } = functionId;
+
+    public Functions.FunctionDescriptor Descriptor { get; } = descriptor;
+
+    public byte[] Payload { get; } = payload;
+
+    /// <summary>Reads a Result frame's results and failures and hands them to the job.</summary>
+    public abstract void Deliver(IPoolSerializer serializer, ReadOnlyMemory<byte> results, int failureCount, ReadOnlyMemory<byte> failures);
+
+    protected static List<(int Offset, Exception Error)>? ReadFailures(int count, ReadOnlyMemory<byte> bytes)
+    {
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var reader = new MessagePackReader(bytes);
+        int n = reader.ReadArrayHeader();
+        var list = new List<(int, Exception)>(n);
+        for (int i = 0; i < n; i++)
+        {
+            int offset = reader.ReadInt32();
+            list.Add((offset, RemoteError.Read(ref reader).ToException()));
+        }
+
+        return list;
+    }
+}
+
+/// <summary>A chunk whose results are <typeparamref name="TResult"/>.</summary>
+internal sealed class ProcessChunk<TResult>(Job<TResult> job, long start, int count, int functionId, Functions.FunctionDescriptor descriptor, byte[] payload)
+    : ProcessChunk(job, start, count, functionId, descriptor, payload)
+{
+    public override void Deliver(IPoolSerializer serializer, ReadOnlyMemory<byte> results, int failureCount, ReadOnlyMemory<byte> failures)
+    {
+        TResult[] values;
+        List<(int, Exception)>? failed;
+        try
+        {
+            values = serializer.Deserialize<TResult[]>(results);
+            failed = ReadFailures(failureCount, failures);
+        }
+#pragma warning disable CA1031 // A result this process cannot read fails its chunk, not the connection.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Fail(new InvalidOperationException($"The result ({typeof(TResult)}) sent back by the worker could not be read: {ex.GetBaseException().Message}", ex));
+            return;
+        }
+
+        job.CompleteChunk(Start, values, failed);
+    }
+}

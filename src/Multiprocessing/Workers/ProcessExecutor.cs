@@ -1,0 +1,697 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Sockets;
+using MessagePack;
+using Multiprocessing.Dispatch;
+using Multiprocessing.Functions;
+using Multiprocessing.Protocol;
+using Multiprocessing.Serialization;
+
+namespace Multiprocessing.Workers;
+
+/// <summary>
+/// Runs chunks in worker processes. One lock (<see cref="_gate"/>) guards the pending queue and every
+/// worker's scheduling state; socket writes and job completions happen outside it. Threads: one reader
+/// per worker (results in, and it dispatches more work to workers with free credit), the accept thread,
+/// and whichever caller thread submits (it dispatches too). No thread hop between a result and the next
+/// chunk being sent.
+/// </summary>
+internal sealed class ProcessExecutor : Executor
+{
+    /// <summary>Every worker may hold this many chunks whatever their cost (one running, one ready).</summary>
+    private const int MinChunksInFlight = 2;
+
+    /// <summary>The most chunks a worker may hold when they are cheap.</summary>
+    private const int MaxChunksInFlight = 512;
+
+    /// <summary>Beyond two chunks, a worker is given more only while its queued work is estimated under this.</summary>
+    private static readonly long s_targetQueuedTicks = TimeSpan.FromMilliseconds(2).Ticks;
+
+    private static readonly TimeSpan s_exitGrace = TimeSpan.FromSeconds(2);
+
+    private readonly object _gate = new();
+    private readonly PoolOptions _options;
+    private readonly IPoolSerializer _serializer;
+    private readonly WorkerLauncher _launcher;
+    private readonly WorkerListener _listener;
+    private readonly byte[] _initBody;
+    private readonly Queue<ProcessChunk> _pending = new();
+    private readonly List<WorkerProcess> _workers = [];
+    private readonly ConcurrentDictionary<(System.Reflection.MethodInfo, Type, Type?), (int Id, FunctionDescriptor Descriptor)> _functions = new();
+    private readonly ManualResetEventSlim _allExited = new(false);
+    private int _nextFunctionId;
+    private long _nextChunkId;
+    private int _nextWorkerIndex;
+    private bool _closed;
+    private bool _terminated;
+    private Exception? _broken;
+    private int _startFailuresInRow;
+    private bool _everReady;
+
+    public ProcessExecutor(PoolOptions options)
+    {
+        _options = options;
+        Processes = options.EffectiveProcesses;
+        _serializer = options.Serializer ?? new MessagePackPoolSerializer();
+        Type serializerType = _serializer.GetType();
+        if (serializerType.GetConstructor(Type.EmptyTypes) is null || serializerType.AssemblyQualifiedName is null)
+        {
+            throw new ArgumentException($"The serializer {serializerType} needs a public parameterless constructor: every worker creates its own.", nameof(options));
+        }
+
+        FunctionDescriptor? initializer = options.Initializer is { } init ? FunctionDescriptor.Create(init, nameof(options)) : null;
+        byte[]? initArgs = null;
+        if (initializer is not null)
+        {
+            var buffer = new ArrayBufferWriterBytes();
+            try
+            {
+                _serializer.Serialize(buffer, options.InitArgs);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                throw new ArgumentException($"PoolOptions.InitArgs cannot be sent to the workers: {ex.GetBaseException().Message}", nameof(options), ex);
+            }
+
+            initArgs = buffer.ToArray();
+        }
+
+        var initBody = new ArrayBufferWriterBytes();
+        new InitMessage { SerializerType = serializerType.AssemblyQualifiedName, Initializer = initializer, InitArgs = initArgs }.Write(initBody);
+        _initBody = initBody.ToArray();
+
+        _launcher = WorkerLauncher.Create(options.StartMethod);
+        _listener = new WorkerListener(OnConnected);
+        try
+        {
+            for (int i = 0; i < Processes; i++)
+            {
+                StartWorker(throwIfCannot: true);
+            }
+        }
+        catch
+        {
+            Terminate(new PoolTerminatedException("The pool could not start."));
+            _listener.Dispose();
+            throw;
+        }
+    }
+
+    public override int Processes { get; }
+
+    public override FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName)
+    {
+        var key = (user.Method, user.GetType(), user.Target?.GetType());
+        if (!_functions.TryGetValue(key, out var entry))
+        {
+            var descriptor = FunctionDescriptor.Create(user, parameterName);
+            foreach (var t in new[] { typeof(TArgs), typeof(TResult) })
+            {
+                try
+                {
+                    _serializer.EnsureSupported(t);
+                }
+                catch (NotSupportedException ex)
+                {
+                    throw new ArgumentException($"{descriptor.DisplayName}: {ex.Message} Arguments and results must be serializable to cross to a worker process.", parameterName, ex);
+                }
+            }
+
+            entry = _functions.GetOrAdd(key, _ => (Interlocked.Increment(ref _nextFunctionId), descriptor));
+        }
+
+        return new FunctionHandle<TArgs, TResult>(user, invoke, entry.Descriptor, entry.Id);
+    }
+
+    public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start)
+    {
+        var buffer = new ArrayBufferWriterBytes();
+        try
+        {
+            _serializer.Serialize(buffer, items);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new ArgumentException(
+                $"An argument of {function.Descriptor!.DisplayName} ({typeof(TArgs)}) cannot be serialized to send to a worker process: {ex.GetBaseException().Message}. " +
+                "Pass plain data (primitives, strings, arrays, collections, records, classes with public members) or use ThreadedPool.",
+                "iterable",
+                ex);
+        }
+
+        return new ProcessChunk<TResult>(job, start, items.Length, function.Id, function.Descriptor!, buffer.ToArray());
+    }
+
+    public override void Enqueue(IReadOnlyList<Chunk> chunks)
+    {
+        Exception? broken;
+        lock (_gate)
+        {
+            broken = _broken;
+            if (broken is null)
+            {
+                foreach (ProcessChunk chunk in chunks)
+                {
+                    _pending.Enqueue(chunk);
+                }
+
+                return;
+            }
+        }
+
+        foreach (var chunk in chunks)
+        {
+            chunk.Fail(broken);
+        }
+    }
+
+    public override void Dispatch()
+    {
+        while (true)
+        {
+            WorkerProcess? target = null;
+            List<ProcessChunk>? batch = null;
+            bool replace = false;
+            lock (_gate)
+            {
+                if (_terminated || _broken is not null || _pending.Count == 0)
+                {
+                    return;
+                }
+
+                foreach (var w in _workers)
+                {
+                    if (CanAccept(w) && (target is null || w.InFlightItems < target.InFlightItems))
+                    {
+                        target = w;
+                    }
+                }
+
+                if (target is null)
+                {
+                    return;
+                }
+
+                batch = [];
+                while (_pending.Count > 0 && CanAccept(target))
+                {
+                    var chunk = _pending.Dequeue();
+                    if (chunk.Job.IsAbandoned)
+                    {
+                        continue;
+                    }
+
+                    chunk.Id = ++_nextChunkId;
+                    target.InFlight.Add(chunk.Id, chunk);
+                    target.InFlightItems += chunk.Count;
+                    batch.Add(chunk);
+                    if (_options.MaxTasksPerChild is { } max && ++target.ChunksAssigned >= max)
+                    {
+                        // Python's maxtasksperchild: no more work for this one; a fresh worker takes its place now.
+                        target.State = WorkerState.Retiring;
+                        replace = true;
+                    }
+                }
+            }
+
+            if (replace)
+            {
+                StartWorker(throwIfCannot: false);
+            }
+
+            if (batch.Count > 0)
+            {
+                try
+                {
+                    target.Send(batch);
+                }
+                catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+                {
+                    // The worker is going; its reader sees the end and fails or re-queues what it held.
+                    target.CloseSocket();
+                }
+            }
+        }
+    }
+
+    public override void Close()
+    {
+        List<WorkerProcess> idle;
+        lock (_gate)
+        {
+            _closed = true;
+            idle = TakeIdleWorkersToStop();
+            SignalIfAllExited();
+        }
+
+        foreach (var w in idle)
+        {
+            TrySendShutdown(w);
+        }
+    }
+
+    public override void Terminate(Exception reason)
+    {
+        List<ProcessChunk> failed = [];
+        List<WorkerProcess> workers;
+        lock (_gate)
+        {
+            _terminated = true;
+            failed.AddRange(_pending);
+            _pending.Clear();
+            foreach (var w in _workers)
+            {
+                failed.AddRange(w.InFlight.Values);
+                w.InFlight.Clear();
+                w.InFlightItems = 0;
+                w.State = WorkerState.Stopping;
+            }
+
+            workers = [.. _workers];
+            SignalIfAllExited();
+        }
+
+        foreach (var chunk in failed)
+        {
+            chunk.Fail(reason);
+        }
+
+        foreach (var w in workers)
+        {
+            w.Kill();
+        }
+    }
+
+    public override bool Join(TimeSpan timeout)
+    {
+        bool done = _allExited.Wait(timeout);
+        if (done)
+        {
+            _listener.Dispose();
+        }
+
+        return done;
+    }
+
+    private static bool CanAccept(WorkerProcess w) => w.State == WorkerState.Ready
+        && (w.InFlight.Count < MinChunksInFlight
+            || (w.TicksPerItem >= 0 && w.InFlight.Count < MaxChunksInFlight && w.InFlightItems * w.TicksPerItem < s_targetQueuedTicks));
+
+    private void StartWorker(bool throwIfCannot)
+    {
+        int index = Interlocked.Increment(ref _nextWorkerIndex) - 1;
+        var process = new Process { StartInfo = _launcher.StartInfo(_listener.SocketPath, index, WorkerListener.NewToken()), EnableRaisingEvents = true };
+        var worker = new WorkerProcess(index, process, process.StartInfo.Environment[WorkerEnvironment.Token]!);
+        lock (_gate)
+        {
+            if (_terminated)
+            {
+                process.Dispose();
+                return;
+            }
+
+            _workers.Add(worker);
+        }
+
+        _listener.Expect(worker);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Out.WriteLine(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                worker.NoteStandardError(e.Data);
+                Console.Error.WriteLine(e.Data);
+            }
+        };
+        process.Exited += (_, _) => OnProcessExited(worker);
+        try
+        {
+            process.Start();
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            var error = new InvalidOperationException($"Cannot start a worker process ({_launcher.Description}): {ex.Message}", ex);
+            if (throwIfCannot)
+            {
+                lock (_gate)
+                {
+                    _workers.Remove(worker);
+                }
+
+                throw error;
+            }
+
+            Lost(worker, error);
+            return;
+        }
+
+        worker.ProcessId = process.Id;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.AutoFlush = true;
+
+        // A worker that never connects (or never finishes its initializer) is killed: it cannot hang the pool.
+        _ = Task.Delay(_options.WorkerStartTimeout).ContinueWith(
+            _ =>
+            {
+                bool stuck;
+                lock (_gate)
+                {
+                    stuck = worker.State == WorkerState.Starting;
+                }
+
+                if (stuck)
+                {
+                    Console.Error.WriteLine($"Multiprocessing: {worker} did not start within {_options.WorkerStartTimeout}; killing it.");
+                    worker.Kill();
+                    Lost(worker, null);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void OnConnected(WorkerProcess worker, Socket socket, FrameReader reader)
+    {
+        worker.Attach(socket, reader);
+        try
+        {
+            worker.SendInit(_initBody);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            worker.CloseSocket();
+        }
+
+        new Thread(() => ReadLoop(worker)) { IsBackground = true, Name = $"Multiprocessing reader {worker.Index}" }.Start();
+    }
+
+    private void ReadLoop(WorkerProcess worker)
+    {
+        Exception? failure = null;
+        try
+        {
+            var reader = worker.Reader!;
+            while (reader.TryRead(out var kind, out var body))
+            {
+                switch (kind)
+                {
+                    case FrameKind.Ready:
+                        OnReady(worker);
+                        break;
+                    case FrameKind.InitFailed:
+                        OnInitializerFailed(worker, ReadError(body));
+                        break;
+                    case FrameKind.Result:
+                        OnResult(worker, body);
+                        break;
+                    case FrameKind.ChunkFailed:
+                        OnChunkFailed(worker, BinaryPrimitives.ReadInt64LittleEndian(body.Span), ReadError(body[8..]));
+                        break;
+                    default:
+                        throw new InvalidDataException($"Corrupt stream: a worker sent a {kind} frame.");
+                }
+
+                if (!reader.HasBufferedFrame)
+                {
+                    AfterBatch(worker);
+                }
+            }
+        }
+#pragma warning disable CA1031 // Whatever ends the connection, the worker is treated as lost, never the parent.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure = ex;
+        }
+
+        Lost(worker, failure);
+    }
+
+    private static Exception ReadError(ReadOnlyMemory<byte> body)
+    {
+        var reader = new MessagePackReader(body);
+        return RemoteError.Read(ref reader).ToException();
+    }
+
+    private void OnReady(WorkerProcess worker)
+    {
+        lock (_gate)
+        {
+            if (worker.State == WorkerState.Starting)
+            {
+                worker.State = WorkerState.Ready;
+            }
+
+            _everReady = true;
+            _startFailuresInRow = 0;
+        }
+    }
+
+    private void OnInitializerFailed(WorkerProcess worker, Exception error)
+    {
+        bool breakNow;
+        lock (_gate)
+        {
+            worker.InitializerFailed = true;
+            worker.State = WorkerState.Stopping;
+            _startFailuresInRow++;
+
+            // Python respawns forever here (the guide's "Exception Handling in Worker Initialization").
+            breakNow = !_everReady || _startFailuresInRow >= _options.MaxInitializerFailures;
+        }
+
+        if (breakNow)
+        {
+            Break(new BrokenPoolException($"The pool is broken: the initializer threw {error.GetType().Name} in {worker}: {error.Message}", error));
+        }
+    }
+
+    private void OnResult(WorkerProcess worker, ReadOnlyMemory<byte> body)
+    {
+        var span = body.Span;
+        long id = BinaryPrimitives.ReadInt64LittleEndian(span);
+        long elapsed = BinaryPrimitives.ReadInt64LittleEndian(span[8..]);
+        int failureCount = BinaryPrimitives.ReadInt32LittleEndian(span[16..]);
+        int resultLength = BinaryPrimitives.ReadInt32LittleEndian(span[20..]);
+        if (resultLength < 0 || 24 + resultLength > body.Length)
+        {
+            throw new InvalidDataException($"Corrupt stream: a result of {resultLength} bytes in a frame of {body.Length}.");
+        }
+
+        ProcessChunk? chunk = Settle(worker, id, elapsed);
+        chunk?.Deliver(_serializer, body.Slice(24, resultLength), failureCount, body[(24 + resultLength)..]);
+    }
+
+    private void OnChunkFailed(WorkerProcess worker, long id, Exception error) => Settle(worker, id, -1)?.Fail(error);
+
+    private ProcessChunk? Settle(WorkerProcess worker, long id, long elapsedTicks)
+    {
+        lock (_gate)
+        {
+            if (!worker.InFlight.Remove(id, out var chunk))
+            {
+                return null;
+            }
+
+            worker.InFlightItems -= chunk.Count;
+            if (elapsedTicks >= 0)
+            {
+                double perItem = (double)elapsedTicks / Math.Max(1, chunk.Count);
+                worker.TicksPerItem = worker.TicksPerItem < 0 ? perItem : (worker.TicksPerItem + perItem) / 2;
+            }
+
+            return chunk;
+        }
+    }
+
+    private void AfterBatch(WorkerProcess worker)
+    {
+        List<WorkerProcess> stop;
+        lock (_gate)
+        {
+            stop = TakeIdleWorkersToStop();
+        }
+
+        foreach (var w in stop)
+        {
+            TrySendShutdown(w);
+        }
+
+        Dispatch();
+    }
+
+    /// <summary>Under the lock: workers that should now be told to exit (retired, or closed pool with nothing left).</summary>
+    private List<WorkerProcess> TakeIdleWorkersToStop()
+    {
+        List<WorkerProcess> stop = [];
+        foreach (var w in _workers)
+        {
+            bool retiredAndIdle = w.State == WorkerState.Retiring && w.InFlight.Count == 0;
+            bool closedAndIdle = _closed && _pending.Count == 0 && w.InFlight.Count == 0 && w.State is WorkerState.Ready or WorkerState.Retiring;
+            if (retiredAndIdle || closedAndIdle)
+            {
+                w.State = WorkerState.Stopping;
+                stop.Add(w);
+            }
+        }
+
+        return stop;
+    }
+
+    private static void TrySendShutdown(WorkerProcess worker)
+    {
+        try
+        {
+            worker.SendShutdown();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            worker.CloseSocket();
+        }
+    }
+
+    private void OnProcessExited(WorkerProcess worker)
+    {
+        // The socket normally tells first. If it does not (a descriptor leaked to a grandchild keeps it
+        // open), the process handle does: close our end so the reader ends and the loss is handled.
+        _ = Task.Delay(s_exitGrace).ContinueWith(_ => worker.CloseSocket(), TaskScheduler.Default);
+        if (worker.Socket is null)
+        {
+            Lost(worker, null);
+        }
+    }
+
+    private void Lost(WorkerProcess worker, Exception? failure)
+    {
+        if (!worker.MarkLost())
+        {
+            return;
+        }
+
+        _listener.Forget(worker);
+        int? exitCode = null;
+        try
+        {
+            using var wait = new CancellationTokenSource(s_exitGrace);
+            worker.Process.WaitForExitAsync(wait.Token).Wait(s_exitGrace);
+            exitCode = worker.Process.HasExited ? worker.Process.ExitCode : null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or AggregateException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+            // Never started or cannot be waited for: the exit code stays unknown.
+        }
+
+        if (exitCode is null)
+        {
+            worker.Kill();
+        }
+
+        List<ProcessChunk> lost;
+        bool expected;
+        bool wasStarting;
+        bool replace;
+        Exception? breakWith = null;
+        lock (_gate)
+        {
+            expected = worker.State == WorkerState.Stopping;
+            wasStarting = worker.State == WorkerState.Starting;
+            worker.State = WorkerState.Dead;
+            _workers.Remove(worker);
+            lost = [.. worker.InFlight.Values];
+            worker.InFlight.Clear();
+            worker.InFlightItems = 0;
+            if (wasStarting && !worker.InitializerFailed && !_terminated)
+            {
+                _startFailuresInRow++;
+                if (!_everReady || _startFailuresInRow >= _options.MaxInitializerFailures)
+                {
+                    breakWith = new BrokenPoolException($"The pool is broken: {Describe(worker, exitCode, failure)} before it was ready.", failure);
+                }
+            }
+
+            replace = !_terminated && _broken is null && breakWith is null && (!expected || worker.InitializerFailed)
+                && (!_closed || _pending.Count > 0 || lost.Count > 0);
+            if (worker.InitializerFailed && _broken is null && breakWith is null && !_terminated)
+            {
+                replace = true;
+            }
+
+            SignalIfAllExited();
+        }
+
+        if (breakWith is not null)
+        {
+            Break(breakWith);
+        }
+
+        if (lost.Count > 0)
+        {
+            int? signal = exitCode > 128 && !OperatingSystem.IsWindows() ? exitCode - 128 : null;
+            string[] tail = worker.StandardErrorTail();
+            foreach (var chunk in lost)
+            {
+                string message = $"{Describe(worker, exitCode, failure)} while running {chunk.Descriptor.DisplayName} (items {chunk.Start}..{chunk.Start + chunk.Count - 1} of its call). " +
+                    "The worker was replaced; other tasks are unaffected." +
+                    (tail.Length > 0 ? Environment.NewLine + "Last lines on its standard error:" + Environment.NewLine + string.Join(Environment.NewLine, tail) : string.Empty);
+                chunk.Fail(new WorkerCrashedException(message, worker.Index, worker.ProcessId, exitCode, signal, tail));
+            }
+        }
+
+        if (replace)
+        {
+            StartWorker(throwIfCannot: false);
+        }
+
+        Dispatch();
+        worker.Dispose();
+    }
+
+    private static string Describe(WorkerProcess worker, int? exitCode, Exception? failure)
+    {
+        string how = exitCode switch
+        {
+            null => "died (exit code unknown)",
+            > 128 when !OperatingSystem.IsWindows() => $"was killed by signal {exitCode - 128} (exit code {exitCode})",
+            _ => $"exited with code {exitCode}",
+        };
+        return $"Worker {worker.Index} (pid {worker.ProcessId}) {how}" + (failure is InvalidDataException ? $" after a corrupt message ({failure.Message})" : string.Empty);
+    }
+
+    private void Break(Exception error)
+    {
+        List<ProcessChunk> failed;
+        lock (_gate)
+        {
+            if (_broken is not null)
+            {
+                return;
+            }
+
+            _broken = error;
+            failed = [.. _pending];
+            _pending.Clear();
+        }
+
+        foreach (var chunk in failed)
+        {
+            chunk.Fail(error);
+        }
+    }
+
+    private void SignalIfAllExited()
+    {
+        if (_workers.Count == 0 && (_closed || _terminated))
+        {
+            _allExited.Set();
+        }
+    }
+}

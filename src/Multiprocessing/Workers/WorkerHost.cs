@@ -1,0 +1,289 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Sockets;
+using MessagePack;
+using Multiprocessing.Functions;
+using Multiprocessing.Protocol;
+using Multiprocessing.Serialization;
+
+namespace Multiprocessing.Workers;
+
+/// <summary>
+/// The worker side. Two threads: a reader that drains the socket into a queue (so the parent can always
+/// write, and so that the parent's death is seen even while a task runs), and the main thread, which runs
+/// frames in order and writes results, batching them while more work is already queued.
+/// </summary>
+internal static class WorkerHost
+{
+    private const int FlushThreshold = 256 * 1024;
+
+    public static void RunAndExit()
+    {
+        int code;
+        try
+        {
+            code = Run();
+        }
+#pragma warning disable CA1031 // Last resort: report and exit; the parent sees the exit code and stderr.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"Multiprocessing worker failed: {ex}");
+            code = 70;
+        }
+
+        Console.Out.Flush();
+        Console.Error.Flush();
+        Environment.Exit(code);
+    }
+
+    private static int Run()
+    {
+        string socketPath = Environment.GetEnvironmentVariable(WorkerEnvironment.Socket)!;
+        int index = int.Parse(Environment.GetEnvironmentVariable(WorkerEnvironment.Index) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        byte[] token = Convert.FromHexString(Environment.GetEnvironmentVariable(WorkerEnvironment.Token) ?? string.Empty);
+
+        // A process a task starts must not think it is a worker too.
+        Environment.SetEnvironmentVariable(WorkerEnvironment.Socket, null);
+        Environment.SetEnvironmentVariable(WorkerEnvironment.Index, null);
+        Environment.SetEnvironmentVariable(WorkerEnvironment.Token, null);
+
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+        using var stream = new NetworkStream(socket, ownsSocket: true);
+        using var output = new PooledBufferWriter();
+
+        int hello = FrameWriter.Begin(output, FrameKind.Hello);
+        FrameWriter.Int32(output, index);
+        FrameWriter.Int32(output, Environment.ProcessId);
+        FrameWriter.Int32(output, token.Length);
+        output.Write(token);
+        FrameWriter.End(output, hello);
+        Send(socket, output);
+
+        using var reader = new FrameReader(stream);
+        if (!reader.TryRead(out var kind, out var body) || kind != FrameKind.Init)
+        {
+            return 3;
+        }
+
+        var init = InitMessage.Read(body);
+        WorkerInfo.SetForProcess(new WorkerInfo(index, Environment.ProcessId, isProcess: true));
+        var serializer = (IPoolSerializer)Activator.CreateInstance(Type.GetType(init.SerializerType, throwOnError: true)!)!;
+        if (init.Initializer is { } initializer)
+        {
+            try
+            {
+                Delegate d = initializer.Resolve();
+                object?[] args = init.InitArgs is { } bytes ? serializer.Deserialize<object?[]>(bytes) : [];
+                d.DynamicInvoke(args);
+            }
+#pragma warning disable CA1031 // Reported to the parent, which decides whether the pool is broken.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Exception cause = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
+                WriteError(output, FrameKind.InitFailed, null, RemoteError.From(cause));
+                Send(socket, output);
+                return 4;
+            }
+        }
+
+        FrameWriter.Empty(output, FrameKind.Ready);
+        Send(socket, output);
+
+        var queue = new BlockingCollection<(FrameKind Kind, byte[] Body)>();
+        var readerThread = new Thread(() => ReadLoop(reader, queue)) { IsBackground = true, Name = "Multiprocessing worker reader" };
+        readerThread.Start();
+
+        var functions = new Dictionary<int, Func<IPoolSerializer, ReadOnlyMemory<byte>, PooledBufferWriter, long, RemoteError?>>();
+        var failedFunctions = new Dictionary<int, RemoteError>();
+        while (true)
+        {
+            if (!queue.TryTake(out var frame))
+            {
+                Send(socket, output);
+                frame = queue.Take();
+            }
+
+            switch (frame.Kind)
+            {
+                case FrameKind.Define:
+                    Define(frame.Body, functions, failedFunctions);
+                    break;
+                case FrameKind.Chunk:
+                    RunChunk(frame.Body, serializer, functions, failedFunctions, output);
+                    if (output.WrittenCount >= FlushThreshold)
+                    {
+                        Send(socket, output);
+                    }
+
+                    break;
+                case FrameKind.Shutdown:
+                    Send(socket, output);
+                    return 0;
+                default:
+                    throw new InvalidDataException($"Unexpected frame {frame.Kind} in a worker.");
+            }
+        }
+    }
+
+    private static void ReadLoop(FrameReader reader, BlockingCollection<(FrameKind, byte[])> queue)
+    {
+        try
+        {
+            while (reader.TryRead(out var kind, out var body))
+            {
+                queue.Add((kind, body.ToArray()));
+                if (kind == FrameKind.Shutdown)
+                {
+                    return;
+                }
+            }
+        }
+#pragma warning disable CA1031 // Any failure to read means the parent is gone or the stream is corrupt.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"Multiprocessing worker: connection to the parent failed: {ex.Message}");
+        }
+
+        // The parent is gone (it closed the socket or died): a worker must never outlive it, even when
+        // its main thread is stuck in a task, so the process ends here and now.
+        using var self = Process.GetCurrentProcess();
+        self.Kill();
+    }
+
+    private static void Define(byte[] body, Dictionary<int, Func<IPoolSerializer, ReadOnlyMemory<byte>, PooledBufferWriter, long, RemoteError?>> functions, Dictionary<int, RemoteError> failed)
+    {
+        int id = BitConverter.ToInt32(body, 0);
+        try
+        {
+            var reader = new MessagePackReader(body.AsMemory(4));
+            var descriptor = FunctionDescriptor.Read(ref reader);
+            var (invoker, args, result) = Invokers.CreateDynamic(descriptor.Resolve());
+            var runner = (IRunner)Activator.CreateInstance(typeof(Runner<,>).MakeGenericType(args, result), invoker)!;
+            functions[id] = runner.Run;
+        }
+#pragma warning disable CA1031 // A function the worker cannot load fails the chunks that use it, not the worker.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failed[id] = RemoteError.From(new InvalidOperationException($"The worker could not load the task's method: {ex.GetBaseException().Message}", ex));
+        }
+    }
+
+    private static void RunChunk(byte[] body, IPoolSerializer serializer, Dictionary<int, Func<IPoolSerializer, ReadOnlyMemory<byte>, PooledBufferWriter, long, RemoteError?>> functions, Dictionary<int, RemoteError> failed, PooledBufferWriter output)
+    {
+        long chunkId = BitConverter.ToInt64(body, 0);
+        int functionId = BitConverter.ToInt32(body, 8);
+        RemoteError? error;
+        if (functions.TryGetValue(functionId, out var run))
+        {
+            error = run(serializer, body.AsMemory(16), output, chunkId);
+        }
+        else
+        {
+            error = failed.GetValueOrDefault(functionId) ?? RemoteError.From(new InvalidDataException($"Function {functionId} was never defined."));
+        }
+
+        if (error is not null)
+        {
+            WriteError(output, FrameKind.ChunkFailed, chunkId, error);
+        }
+    }
+
+    private static void WriteError(PooledBufferWriter output, FrameKind kind, long? chunkId, RemoteError error)
+    {
+        int frame = FrameWriter.Begin(output, kind);
+        if (chunkId is { } id)
+        {
+            FrameWriter.Int64(output, id);
+        }
+
+        var writer = new MessagePackWriter(output);
+        error.Write(ref writer);
+        writer.Flush();
+        FrameWriter.End(output, frame);
+    }
+
+    private static void Send(Socket socket, PooledBufferWriter output)
+    {
+        if (output.WrittenCount == 0)
+        {
+            return;
+        }
+
+        var segment = output.WrittenSegment;
+        int sent = 0;
+        while (sent < segment.Count)
+        {
+            sent += socket.Send(segment.AsSpan(sent));
+        }
+
+        output.Clear();
+    }
+
+    private interface IRunner
+    {
+        RemoteError? Run(IPoolSerializer serializer, ReadOnlyMemory<byte> payload, PooledBufferWriter output, long chunkId);
+    }
+
+    private sealed class Runner<TArgs, TResult>(Func<TArgs, TResult> invoke) : IRunner
+    {
+        public RemoteError? Run(IPoolSerializer serializer, ReadOnlyMemory<byte> payload, PooledBufferWriter output, long chunkId)
+        {
+            long started = Stopwatch.GetTimestamp();
+            TArgs[] items;
+            try
+            {
+                items = serializer.Deserialize<TArgs[]>(payload);
+            }
+#pragma warning disable CA1031 // Reported as the chunk's failure.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                return RemoteError.From(new InvalidDataException($"The worker could not read the arguments ({typeof(TArgs)}): {ex.Message}", ex));
+            }
+
+            TResult[] results = Dispatch.ChunkRunner.Run(invoke, items, out var failures);
+            long elapsed = Stopwatch.GetElapsedTime(started).Ticks;
+
+            int frame = FrameWriter.Begin(output, FrameKind.Result);
+            FrameWriter.Int64(output, chunkId);
+            FrameWriter.Int64(output, elapsed);
+            FrameWriter.Int32(output, failures?.Count ?? 0);
+            int lengthAt = output.Reserve(4);
+            int before = output.WrittenCount;
+            try
+            {
+                serializer.Serialize(output, results);
+            }
+#pragma warning disable CA1031 // An unserializable result fails its chunk with a clear message; the worker lives on.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                output.Truncate(frame);
+                return RemoteError.From(new NotSupportedException($"The task's result of type {typeof(TResult)} could not be serialized to send back to the parent: {ex.GetBaseException().Message}", ex));
+            }
+
+            BitConverter.TryWriteBytes(output.WrittenSpan.Slice(lengthAt, 4), output.WrittenCount - before);
+            if (failures is not null)
+            {
+                var writer = new MessagePackWriter(output);
+                writer.WriteArrayHeader(failures.Count);
+                foreach (var (offset, error) in failures)
+                {
+                    writer.Write(offset);
+                    RemoteError.From(error).Write(ref writer);
+                }
+
+                writer.Flush();
+            }
+
+            FrameWriter.End(output, frame);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Multiprocessing.Protocol;
+
+namespace Multiprocessing.Workers;
+
+/// <summary>
+/// The pool's Unix domain socket, in a private (0700) temporary directory. A worker proves who it is with
+/// the random token it was started with; any other connection is dropped without a word.
+/// </summary>
+internal sealed class WorkerListener : IDisposable
+{
+    private static readonly TimeSpan s_helloTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _directory;
+    private readonly Socket _socket;
+    private readonly ConcurrentDictionary<string, WorkerProcess> _expected = new();
+    private readonly Action<WorkerProcess, Socket, FrameReader> _onConnected;
+    private int _disposed;
+
+    public WorkerListener(Action<WorkerProcess, Socket, FrameReader> onConnected)
+    {
+        _onConnected = onConnected;
+        _directory = Path.Combine(Path.GetTempPath(), "mp-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        SocketPath = Path.Combine(_directory, "s");
+        _socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        _socket.Bind(new UnixDomainSocketEndPoint(SocketPath));
+        _socket.Listen(128);
+        new Thread(AcceptLoop) { IsBackground = true, Name = "Multiprocessing accept" }.Start();
+    }
+
+    public string SocketPath { get; }
+
+    public static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    public void Expect(WorkerProcess worker) => _expected[worker.Token] = worker;
+
+    public void Forget(WorkerProcess worker) => _expected.TryRemove(worker.Token, out _);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _socket.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left for the temp cleaner; it holds nothing but a dead socket.
+        }
+    }
+
+    private void AcceptLoop()
+    {
+        while (Volatile.Read(ref _disposed) == 0)
+        {
+            Socket client;
+            try
+            {
+                client = _socket.Accept();
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Listener.Handshake(state.Client), (Listener: this, Client: client), preferLocal: false);
+        }
+    }
+
+    private void Handshake(Socket client)
+    {
+        FrameReader? reader = null;
+        try
+        {
+            client.ReceiveTimeout = (int)s_helloTimeout.TotalMilliseconds;
+            reader = new FrameReader(new NetworkStream(client, ownsSocket: false));
+            if (reader.TryRead(out var kind, out var body) && kind == FrameKind.Hello && body.Length >= 12)
+            {
+                var span = body.Span;
+                int pid = BinaryPrimitives.ReadInt32LittleEndian(span[4..]);
+                int tokenLength = BinaryPrimitives.ReadInt32LittleEndian(span[8..]);
+                if (tokenLength is > 0 and <= 64 && body.Length >= 12 + tokenLength)
+                {
+                    string token = Convert.ToHexStringLower(span.Slice(12, tokenLength));
+                    if (_expected.TryRemove(token, out var worker))
+                    {
+                        client.ReceiveTimeout = 0;
+                        worker.ProcessId = pid;
+                        _onConnected(worker, client, reader);
+                        return;
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or InvalidDataException or ObjectDisposedException)
+        {
+            // Not one of ours, or it went away: drop it.
+        }
+
+        reader?.Dispose();
+        client.Dispose();
+    }
+}

@@ -1,0 +1,229 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net.Sockets;
+using MessagePack;
+using Multiprocessing.Protocol;
+
+namespace Multiprocessing.Workers;
+
+/// <summary>
+/// The parent's handle on one worker process: its process, its socket, and the chunks it holds. The
+/// scheduling fields are guarded by the executor's lock; the socket's writes by <see cref="_writeLock"/>.
+/// </summary>
+internal sealed class WorkerProcess : IDisposable
+{
+    private const int StderrLinesKept = 20;
+
+    private readonly object _writeLock = new();
+    private readonly HashSet<int> _defined = [];
+    private readonly Queue<string> _stderrTail = new();
+    private readonly PooledBufferWriter _headers = new();
+    private int _lost;
+
+    public WorkerProcess(int index, Process process, string token)
+    {
+        Index = index;
+        Process = process;
+        Token = token;
+    }
+
+    public int Index { get; }
+
+    public Process Process { get; }
+
+    public string Token { get; }
+
+    public int ProcessId { get; set; }
+
+    // Guarded by the executor's lock.
+    public WorkerState State { get; set; }
+
+    public Dictionary<long, ProcessChunk> InFlight { get; } = [];
+
+    public long InFlightItems { get; set; }
+
+    public double TicksPerItem { get; set; } = -1;
+
+    public int ChunksAssigned { get; set; }
+
+    public bool InitializerFailed { get; set; }
+
+    public Socket? Socket { get; private set; }
+
+    public FrameReader? Reader { get; private set; }
+
+    public void Attach(Socket socket, FrameReader reader)
+    {
+        Socket = socket;
+        Reader = reader;
+    }
+
+    /// <summary>True the first time only: the loss of a worker is handled once, whoever notices first.</summary>
+    public bool MarkLost() => Interlocked.Exchange(ref _lost, 1) == 0;
+
+    public void NoteStandardError(string line)
+    {
+        lock (_stderrTail)
+        {
+            _stderrTail.Enqueue(line);
+            while (_stderrTail.Count > StderrLinesKept)
+            {
+                _stderrTail.Dequeue();
+            }
+        }
+    }
+
+    public string[] StandardErrorTail()
+    {
+        lock (_stderrTail)
+        {
+            return [.. _stderrTail];
+        }
+    }
+
+    public void SendInit(byte[] initBody)
+    {
+        lock (_writeLock)
+        {
+            _headers.Clear();
+            int frame = FrameWriter.Begin(_headers, FrameKind.Init);
+            _headers.Write(initBody);
+            FrameWriter.End(_headers, frame);
+            SendAll([_headers.WrittenSegment]);
+        }
+    }
+
+    public void SendShutdown()
+    {
+        lock (_writeLock)
+        {
+            _headers.Clear();
+            FrameWriter.Empty(_headers, FrameKind.Shutdown);
+            SendAll([_headers.WrittenSegment]);
+        }
+    }
+
+    /// <summary>
+    /// Writes a batch of chunks in one gathered send: each chunk's header from a shared buffer, its
+    /// payload straight from the chunk (no copy). A function is defined on first use on this connection.
+    /// </summary>
+    public void Send(List<ProcessChunk> batch)
+    {
+        lock (_writeLock)
+        {
+            _headers.Clear();
+            var marks = new List<(int HeaderStart, int HeaderEnd, byte[] Payload)>(batch.Count);
+            foreach (var chunk in batch)
+            {
+                int start = _headers.WrittenCount;
+                if (_defined.Add(chunk.FunctionId))
+                {
+                    int define = FrameWriter.Begin(_headers, FrameKind.Define);
+                    FrameWriter.Int32(_headers, chunk.FunctionId);
+                    var writer = new MessagePackWriter(_headers);
+                    chunk.Descriptor.Write(ref writer);
+                    writer.Flush();
+                    FrameWriter.End(_headers, define);
+                }
+
+                int frame = FrameWriter.Begin(_headers, FrameKind.Chunk);
+                FrameWriter.Int64(_headers, chunk.Id);
+                FrameWriter.Int32(_headers, chunk.FunctionId);
+                FrameWriter.Int32(_headers, chunk.Count);
+                BinaryPrimitives.WriteInt32LittleEndian(_headers.WrittenSpan.Slice(frame, 4), 1 + 16 + chunk.Payload.Length);
+                marks.Add((start, _headers.WrittenCount, chunk.Payload));
+            }
+
+            byte[] headerBytes = _headers.WrittenSegment.Array!;
+            var segments = new List<ArraySegment<byte>>(marks.Count * 2);
+            foreach (var (headerStart, headerEnd, payload) in marks)
+            {
+                segments.Add(new ArraySegment<byte>(headerBytes, headerStart, headerEnd - headerStart));
+                if (payload.Length > 0)
+                {
+                    segments.Add(payload);
+                }
+            }
+
+            SendAll(segments);
+        }
+    }
+
+    /// <summary>Kills the process (and anything it started) and closes the socket; never throws.</summary>
+    public void Kill()
+    {
+        try
+        {
+            Process.Kill(entireProcessTree: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            // Already exited, or never started.
+        }
+
+        CloseSocket();
+    }
+
+    public void CloseSocket()
+    {
+        try
+        {
+            Socket?.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
+
+        Socket?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        CloseSocket();
+        Reader?.Dispose();
+        lock (_writeLock)
+        {
+            _headers.Dispose();
+        }
+
+        Process.Dispose();
+    }
+
+    public override string ToString() => $"worker {Index} (pid {ProcessId})";
+
+    private void SendAll(List<ArraySegment<byte>> segments)
+    {
+        var socket = Socket ?? throw new IOException("The worker is not connected.");
+        long total = 0;
+        foreach (var s in segments)
+        {
+            total += s.Count;
+        }
+
+        long sent = socket.Send(segments);
+        while (sent < total)
+        {
+            // A partial gathered send: resend what is left, segment by segment.
+            long skip = sent;
+            foreach (var s in segments)
+            {
+                if (skip >= s.Count)
+                {
+                    skip -= s.Count;
+                    continue;
+                }
+
+                var rest = s.AsSpan((int)skip);
+                skip = 0;
+                int n = 0;
+                while (n < rest.Length)
+                {
+                    n += socket.Send(rest[n..]);
+                }
+
+                sent += rest.Length;
+            }
+        }
+    }
+}
