@@ -87,7 +87,7 @@ public abstract partial class PoolBase
                 }
             }
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or OperationCanceledException)
         {
             job.Fail(ex);
         }

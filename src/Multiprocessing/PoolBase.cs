@@ -179,6 +179,11 @@ public abstract partial class PoolBase : IPool
         lock (_lifecycle)
         {
             ThrowIfDisposed();
+            if (_state == Terminated && fromFeeder)
+            {
+                throw new PoolTerminatedException("The pool was terminated before this task was issued.");
+            }
+
             if (_state == Terminated || (_state == Closed && !fromFeeder))
             {
                 throw new InvalidOperationException(_state == Closed

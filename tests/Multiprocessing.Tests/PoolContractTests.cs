@@ -1,0 +1,548 @@
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests;
+
+/// <summary>
+/// The behaviour both pools promise. Run once against <see cref="Pool"/> (real worker processes) and
+/// once against <see cref="ThreadedPool"/>. Every wait is bounded by <see cref="Timeout"/>.
+/// </summary>
+public abstract class PoolContractTests
+{
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    protected abstract bool UsesProcesses { get; }
+
+    protected abstract IPool CreatePool(PoolOptions options);
+
+    protected IPool CreatePool(int processes = 2) => CreatePool(new PoolOptions { Processes = processes });
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(1000)]
+    public void Map_AnyChunksize_ReturnsResultsInInputOrder(int? chunksize)
+    {
+        using var pool = CreatePool();
+        var results = pool.Map(Tasks.Square, Enumerable.Range(0, 100), chunksize);
+        Assert.Equal(Enumerable.Range(0, 100).Select(x => x * x), results);
+    }
+
+    [Fact]
+    public void Map_EmptyInput_ReturnsEmptyList()
+    {
+        using var pool = CreatePool();
+        Assert.Empty(pool.Map(Tasks.Square, Array.Empty<int>()));
+    }
+
+    [Fact]
+    public void Map_ChunksizeBelowOne_ThrowsAndRunsNothing()
+    {
+        using var pool = CreatePool();
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Map(Tasks.Square, [1, 2], chunksize: 0));
+        Assert.Equal(4, pool.Apply(Tasks.Square, 2));
+    }
+
+    [Fact]
+    public void MapAsync_Success_CallsCallbackOnceWithWholeList()
+    {
+        using var pool = CreatePool();
+        var calls = 0;
+        var seen = new TaskCompletionSource<IReadOnlyList<int>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var result = pool.MapAsync(Tasks.Square, Enumerable.Range(0, 20), chunksize: 3, callback: list =>
+        {
+            Interlocked.Increment(ref calls);
+            seen.TrySetResult(list);
+        });
+        Assert.Equal(Enumerable.Range(0, 20).Select(x => x * x), result.Get(Timeout));
+        Assert.True(seen.Task.Wait(Timeout));
+        Assert.Equal(Enumerable.Range(0, 20).Select(x => x * x), seen.Task.Result);
+        pool.Close();
+        Assert.True(pool.Join(Timeout));
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public void ApplyAsync_Success_CallsCallbackWithValue()
+    {
+        using var pool = CreatePool();
+        var seen = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var result = pool.ApplyAsync(Tasks.Square, 9, callback: v => seen.TrySetResult(v));
+        Assert.Equal(81, result.Get(Timeout));
+        Assert.True(seen.Task.Wait(Timeout));
+        Assert.Equal(81, seen.Task.Result);
+        Assert.True(result.IsReady);
+        Assert.True(result.IsSuccessful);
+    }
+
+    [Fact]
+    public void Apply_EveryArity_ReturnsResult()
+    {
+        using var pool = CreatePool();
+        Assert.Equal(42, pool.Apply(Tasks.FortyTwo));
+        Assert.Equal(49, pool.Apply(Tasks.Square, 7));
+        Assert.Equal(5, pool.Apply(Tasks.Add, 2, 3));
+        Assert.Equal("a-1-2.5", pool.Apply(Tasks.Concat3, "a", 1, 2.5));
+        Assert.Equal(10L, pool.Apply(Tasks.Sum4, 1, 2L, (short)3, (byte)4));
+        Assert.Equal(3, pool.Apply(static (int a, int b) => a + b, 1, 2));
+    }
+
+    [Fact]
+    public void Apply_ActionForms_RunInWorker()
+    {
+        using var pool = CreatePool();
+        string dir = Directory.CreateTempSubdirectory("mp-actions-").FullName;
+        try
+        {
+            pool.Apply(Tasks.Nothing);
+            pool.Apply(Tasks.WriteFile, Path.Combine(dir, "1"));
+            pool.Apply(Tasks.WriteFile2, Path.Combine(dir, "2"), "two");
+            pool.Apply(Tasks.WriteFile3, Path.Combine(dir, "3"), "three", 3);
+            pool.Apply(Tasks.WriteFile4, Path.Combine(dir, "4"), "four", 4, true);
+            Assert.Null(pool.ApplyAsync(Tasks.WriteFile2, Path.Combine(dir, "5"), "five").Get(Timeout));
+            Assert.Equal("done", File.ReadAllText(Path.Combine(dir, "1")));
+            Assert.Equal("two", File.ReadAllText(Path.Combine(dir, "2")));
+            Assert.Equal("three3", File.ReadAllText(Path.Combine(dir, "3")));
+            Assert.Equal("four4True", File.ReadAllText(Path.Combine(dir, "4")));
+            Assert.Equal("five", File.ReadAllText(Path.Combine(dir, "5")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Starmap_PairsAndTriples_ReturnResultsInOrder()
+    {
+        using var pool = CreatePool();
+        var pairs = Enumerable.Range(0, 50).Select(i => (i, i * 10)).ToList();
+        Assert.Equal(pairs.Select(p => p.Item1 + p.Item2), pool.Starmap(Tasks.Add, pairs, chunksize: 4));
+        var triples = new[] { ("x", 1, 0.5), ("y", 2, 1.5) };
+        Assert.Equal(["x-1-0.5", "y-2-1.5"], pool.Starmap(Tasks.Concat3, triples));
+        var seen = new TaskCompletionSource<IReadOnlyList<int>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var async = pool.StarmapAsync(Tasks.Add, pairs, callback: r => seen.TrySetResult(r));
+        Assert.Equal(pairs.Select(p => p.Item1 + p.Item2), async.Get(Timeout));
+        Assert.True(seen.Task.Wait(Timeout));
+        Assert.Equal(["x-1-0.5", "y-2-1.5"], pool.StarmapAsync(Tasks.Concat3, triples).Get(Timeout));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void Imap_FiniteInput_YieldsInInputOrder(int chunksize)
+    {
+        using var pool = CreatePool();
+        Assert.Equal(Enumerable.Range(0, 200).Select(x => x * x), pool.Imap(Tasks.Square, Enumerable.Range(0, 200), chunksize).ToList());
+    }
+
+    [Fact]
+    public void ImapUnordered_FiniteInput_YieldsEveryResult()
+    {
+        using var pool = CreatePool();
+        var results = pool.ImapUnordered(Tasks.Square, Enumerable.Range(0, 200), 3).ToList();
+        Assert.Equal(Enumerable.Range(0, 200).Select(x => x * x), results.Order());
+    }
+
+    [Fact]
+    public void Imap_InfiniteInput_ReadsLazily()
+    {
+        using var pool = CreatePool();
+        Assert.Equal(Enumerable.Range(0, 5000), pool.Imap(Tasks.Identity, Tasks.Naturals(), 10).Take(5000).ToList());
+    }
+
+    [Fact]
+    public void ImapUnordered_WaitForFirst_ReturnsBeforeOthersFinish()
+    {
+        using var gate = new Gate();
+        var pool = CreatePool();
+        try
+        {
+            // Every task but item 0 waits for a gate that opens only after the first result came back:
+            // getting that result proves ImapUnordered hands out results as they complete.
+            var pairs = Enumerable.Range(0, 8).Select(i => (i, gate.Path)).ToList();
+            var first = pool.ImapUnordered(static ((int X, string Gate) p) => Tasks.FirstFastOthersGated(p.X, p.Gate), pairs, 1).First();
+            Assert.Equal(0, first);
+        }
+        finally
+        {
+            // Python's "wait for first" pattern: leave the pool's with-block, which terminates the rest.
+            pool.Dispose();
+            gate.Open();
+        }
+    }
+
+    [Fact]
+    public void Imap_TaskThrows_YieldsEarlierItemsThenThrowsAtThatElement()
+    {
+        using var pool = CreatePool();
+        var seen = new List<int>();
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+        {
+            foreach (var r in pool.Imap(Tasks.FailOn, Enumerable.Range(0, 10), 1))
+            {
+                seen.Add(r);
+            }
+        });
+        Assert.Equal([0, 1, 2], seen);
+        Assert.Equal("bad item 3", ex.Message);
+    }
+
+    [Fact]
+    public void Imap_InputThrows_YieldsEarlierItemsThenThrows()
+    {
+        using var pool = CreatePool();
+        static IEnumerable<int> Broken()
+        {
+            yield return 1;
+            yield return 2;
+            throw new InvalidDataException("input broke");
+        }
+
+        var seen = new List<int>();
+        Assert.Throws<InvalidDataException>(() =>
+        {
+            foreach (var r in pool.Imap(Tasks.Identity, Broken(), 1))
+            {
+                seen.Add(r);
+            }
+        });
+        Assert.Equal([1, 2], seen);
+    }
+
+    [Fact]
+    public void Apply_TaskThrows_RethrowsOriginalTypeAndMessage()
+    {
+        using var pool = CreatePool();
+        var ex = Assert.Throws<KeyNotFoundException>(() => pool.Apply(Tasks.Throw, "no such key"));
+        Assert.Equal("no such key", ex.Message);
+        Assert.Equal(7, pool.Apply(Tasks.Identity, 7));
+    }
+
+    [Fact]
+    public void Map_OneTaskThrows_RethrowsIt()
+    {
+        using var pool = CreatePool();
+        var ex = Assert.Throws<InvalidOperationException>(() => pool.Map(Tasks.FailOn, Enumerable.Range(0, 10), 2));
+        Assert.Equal("bad item 3", ex.Message);
+        Assert.Throws<InvalidOperationException>(() => pool.Starmap(static (int a, int b) => Tasks.FailOn(a + b), [(1, 1), (1, 2)]));
+    }
+
+    [Fact]
+    public void Apply_CustomException_KeepsTypeInnerAndData()
+    {
+        using var pool = CreatePool();
+        var ex = Assert.Throws<CustomTaskException>(() => pool.Apply(Tasks.ThrowCustom, 5));
+        Assert.Equal("custom failure 5", ex.Message);
+        Assert.IsType<ArgumentException>(ex.InnerException);
+        Assert.Equal("inner cause", ex.InnerException!.Message);
+        Assert.Equal("5", ex.Data["code"]?.ToString());
+        Assert.Contains(nameof(Tasks.ThrowCustom), ex.StackTrace);
+    }
+
+    [Fact]
+    public void ApplyAsync_TaskThrows_FailsResultAndCallsErrorCallbackOnce()
+    {
+        using var pool = CreatePool();
+        var errors = 0;
+        var seen = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var called = false;
+        var result = pool.ApplyAsync(Tasks.Throw, "boom", callback: _ => called = true, errorCallback: e =>
+        {
+            Interlocked.Increment(ref errors);
+            seen.TrySetResult(e);
+        });
+        Assert.True(result.Wait(Timeout));
+        Assert.True(result.IsReady);
+        Assert.False(result.IsSuccessful);
+        Assert.Throws<KeyNotFoundException>(() => result.Get());
+        Assert.True(seen.Task.Wait(Timeout));
+        Assert.IsType<KeyNotFoundException>(seen.Task.Result);
+        pool.Close();
+        Assert.True(pool.Join(Timeout));
+        Assert.Equal(1, errors);
+        Assert.False(called);
+    }
+
+    [Fact]
+    public void MapAsync_TaskThrows_CallsErrorCallbackOnce()
+    {
+        using var pool = CreatePool();
+        var errors = 0;
+        var result = pool.MapAsync(Tasks.FailOn, Enumerable.Range(0, 10), 1, errorCallback: _ => Interlocked.Increment(ref errors));
+        Assert.True(result.Wait(Timeout));
+        Assert.False(result.IsSuccessful);
+        pool.Close();
+        Assert.True(pool.Join(Timeout));
+        Assert.Equal(1, errors);
+    }
+
+    [Fact]
+    public void Callback_Throws_ResultStillCompletesEventRaisedAndPoolKeepsWorking()
+    {
+        using var pool = CreatePool();
+        var reported = new TaskCompletionSource<CallbackFailedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pool.CallbackFailed += (_, e) => reported.TrySetResult(e);
+        var result = pool.ApplyAsync(Tasks.Square, 3, callback: _ => throw new InvalidCastException("callback broke"));
+        Assert.Equal(9, result.Get(Timeout));
+        Assert.True(reported.Task.Wait(Timeout));
+        Assert.IsType<InvalidCastException>(reported.Task.Result.Exception);
+        Assert.False(reported.Task.Result.IsErrorCallback);
+        Assert.Equal(16, pool.Apply(Tasks.Square, 4));
+        var error = pool.ApplyAsync(Tasks.Throw, "x", errorCallback: _ => throw new InvalidCastException("error callback broke"));
+        Assert.True(error.Wait(Timeout));
+        pool.Close();
+        Assert.True(pool.Join(Timeout));
+    }
+
+    [Fact]
+    public void Callback_Slow_DoesNotDelayOtherResults()
+    {
+        using var pool = CreatePool();
+        using var release = new ManualResetEventSlim(false);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = pool.ApplyAsync(Tasks.Square, 2, callback: _ =>
+        {
+            entered.TrySetResult();
+            release.Wait(Timeout);
+        });
+        Assert.True(entered.Task.Wait(Timeout));
+        Assert.Equal(4, slow.Get(Timeout));
+        Assert.Equal(25, pool.ApplyAsync(Tasks.Square, 5).Get(Timeout));
+        Assert.Equal(Enumerable.Range(0, 10), pool.Map(Tasks.Identity, Enumerable.Range(0, 10)));
+        release.Set();
+    }
+
+    [Fact]
+    public void Initializer_RunsOncePerWorkerBeforeTasks()
+    {
+        using var pool = CreatePool(new PoolOptions { Processes = 2, Initializer = Tasks.Initialize, InitArgs = ["ready"] });
+        var results = pool.Map(Tasks.ReadInitialized, Enumerable.Range(0, 20), 1);
+        Assert.All(results, r => Assert.Equal("ready", r));
+        using var two = CreatePool(new PoolOptions { Processes = 1, Initializer = Tasks.InitializeTwo, InitArgs = ["n", 7] });
+        Assert.Equal("n7", two.Apply(Tasks.ReadInitialized, 0));
+    }
+
+    [Fact]
+    public void StaticState_PersistsAcrossTasksInOneWorker()
+    {
+        using var pool = CreatePool(new PoolOptions { Processes = 1, Initializer = Tasks.Initialize, InitArgs = ["x"] });
+        Assert.Equal(Enumerable.Range(1, 10), pool.Map(Tasks.CountOnWorker, Enumerable.Range(0, 10), 1));
+    }
+
+    [Fact]
+    public void MaxTasksPerChild_ReplacesWorkerAndRunsInitializerAgain()
+    {
+        using var pool = CreatePool(new PoolOptions { Processes = 1, MaxTasksPerChild = 2, Initializer = Tasks.Initialize, InitArgs = ["fresh"] });
+        var results = pool.Map(Tasks.InitAndWorker, Enumerable.Range(0, 6), 1);
+        Assert.Equal(6, results.Count);
+        Assert.All(results, r => Assert.Equal("fresh", r.Init));
+        Assert.Equal(3, results.Select(r => r.Worker).Distinct().Count());
+        Assert.All(results.GroupBy(r => r.Worker), g => Assert.Equal(2, g.Count()));
+        if (UsesProcesses)
+        {
+            Assert.Equal(3, results.Select(r => r.Pid).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public void Close_LaterSubmissionsThrowIssuedTasksFinish()
+    {
+        var pool = CreatePool();
+        var pending = pool.MapAsync(Tasks.Square, Enumerable.Range(0, 50), 1);
+        pool.Close();
+        Assert.Throws<InvalidOperationException>(() => pool.Apply(Tasks.Square, 1));
+        Assert.Throws<InvalidOperationException>(() => pool.Map(Tasks.Square, [1]));
+        Assert.True(pool.Join(Timeout));
+        Assert.True(pending.IsReady);
+        Assert.Equal(Enumerable.Range(0, 50).Select(x => x * x), pending.Get());
+        pool.Dispose();
+    }
+
+    [Fact]
+    public void Close_ImapStillRunning_FinishesBeforeJoinReturns()
+    {
+        using var pool = CreatePool();
+        var stream = pool.Imap(Tasks.Square, Enumerable.Range(0, 300), 2);
+        pool.Close();
+        Assert.Equal(Enumerable.Range(0, 300).Select(x => x * x), stream.ToList());
+        Assert.True(pool.Join(Timeout));
+    }
+
+    [Fact]
+    public void Join_PoolRunning_Throws()
+    {
+        using var pool = CreatePool();
+        Assert.Throws<InvalidOperationException>(() => pool.Join(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void Terminate_PendingResultsFailPromptly()
+    {
+        using var gate = new Gate();
+        var pool = CreatePool();
+        try
+        {
+            var blocked = Enumerable.Range(0, 4).Select(_ => pool.ApplyAsync(Tasks.WaitForGate, gate.Path)).ToList();
+            var imap = pool.Imap(Tasks.WaitForGate, Enumerable.Repeat(gate.Path, 4), 1);
+            Assert.False(blocked[0].IsReady);
+            pool.Terminate();
+            foreach (var r in blocked)
+            {
+                Assert.True(r.Wait(Timeout));
+                Assert.Throws<PoolTerminatedException>(() => r.Get());
+            }
+
+            Assert.Throws<PoolTerminatedException>(() => imap.ToList());
+            Assert.True(pool.Join(Timeout));
+        }
+        finally
+        {
+            gate.Open();
+            pool.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Dispose_EveryLaterCallThrowsObjectDisposed()
+    {
+        var pool = CreatePool();
+        Assert.Equal(1, pool.Apply(Tasks.Identity, 1));
+        pool.Dispose();
+        pool.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => pool.Apply(Tasks.Identity, 1));
+        Assert.Throws<ObjectDisposedException>(() => pool.Map(Tasks.Identity, [1]));
+        Assert.Throws<ObjectDisposedException>(() => pool.Imap(Tasks.Identity, [1]));
+        Assert.Throws<ObjectDisposedException>(() => pool.Close());
+        Assert.Throws<ObjectDisposedException>(() => pool.Join());
+    }
+
+    [Fact]
+    public async Task DisposeAsync_TerminatesWithoutBlocking()
+    {
+        var pool = CreatePool();
+        Assert.Equal(4, await pool.ApplyAsync(Tasks.Square, 2));
+        await pool.DisposeAsync();
+        Assert.Throws<ObjectDisposedException>(() => pool.Apply(Tasks.Identity, 1));
+    }
+
+    [Fact]
+    public void AsyncResult_NotReady_GetTimesOutAndIsSuccessfulThrows()
+    {
+        using var gate = new Gate();
+        using var pool = CreatePool();
+        var result = pool.ApplyAsync(Tasks.WaitForGate, gate.Path);
+        Assert.False(result.IsReady);
+        Assert.Throws<InvalidOperationException>(() => result.IsSuccessful);
+        Assert.Throws<TimeoutException>(() => result.Get(TimeSpan.FromMilliseconds(50)));
+        Assert.False(result.Wait(TimeSpan.FromMilliseconds(10)));
+        gate.Open();
+        Assert.Equal(1, result.Get(Timeout));
+        Assert.True(result.IsSuccessful);
+    }
+
+    [Fact]
+    public async Task AsyncResult_Awaitable_WorksWithWhenAllAndWhenAny()
+    {
+        using var pool = CreatePool();
+        var results = Enumerable.Range(0, 10).Select(i => pool.ApplyAsync(Tasks.Square, i)).ToList();
+        var all = await Task.WhenAll(results.Select(r => r.AsTask())).WaitAsync(Timeout);
+        Assert.Equal(Enumerable.Range(0, 10).Select(x => x * x), all);
+        var any = await Task.WhenAny(results.Select(r => r.AsTask())).WaitAsync(Timeout);
+        Assert.True(any.IsCompletedSuccessfully);
+        Assert.Equal(9, await results[3]);
+    }
+
+    [Fact]
+    public void Options_Invalid_OneExceptionListsEveryProblem()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CreatePool(new PoolOptions { Processes = 0, MaxTasksPerChild = -1, InitArgs = ["x"] }));
+        Assert.Contains("Processes must be at least 1", ex.Message);
+        Assert.Contains("MaxTasksPerChild", ex.Message);
+        Assert.Contains("InitArgs were given without an Initializer", ex.Message);
+        Assert.Throws<ArgumentException>(() => CreatePool(new PoolOptions { Processes = -3 }));
+    }
+
+    [Fact]
+    public void Arguments_CommonTypes_RoundTrip()
+    {
+        using var pool = CreatePool(1);
+        T Trip<T>(T value) => pool.Apply(Tasks.Echo<T>, value);
+        Assert.Equal("héllo", Trip("héllo"));
+        Assert.Null(Trip<string?>(null));
+        Assert.Equal(int.MinValue, Trip(int.MinValue));
+        Assert.Equal(3.25, Trip(3.25));
+        Assert.Equal(12.5m, Trip(12.5m));
+        Assert.Equal(Colour.Blue, Trip(Colour.Blue));
+        var now = new DateTime(2026, 11, 24, 10, 30, 0, DateTimeKind.Utc);
+        Assert.Equal(now, Trip(now));
+        var offset = new DateTimeOffset(2026, 11, 24, 10, 30, 0, TimeSpan.FromHours(2));
+        Assert.Equal(offset, Trip(offset));
+        var guid = Guid.NewGuid();
+        Assert.Equal(guid, Trip(guid));
+        Assert.Equal([1, 2, 3], Trip(new[] { 1, 2, 3 }));
+        Assert.Equal(new byte[] { 0, 255, 7 }, Trip(new byte[] { 0, 255, 7 }));
+        Assert.Equal(new List<string> { "a", "b" }, Trip(new List<string> { "a", "b" }));
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 1 }, Trip(new Dictionary<string, int> { ["a"] = 1 }));
+        Assert.Equal(new HashSet<int> { 4, 5 }, Trip(new HashSet<int> { 4, 5 }));
+        Assert.Equal((1, "two"), Trip((1, "two")));
+        Assert.Equal(Tuple.Create(1, "x"), Trip(Tuple.Create(1, "x")));
+        Assert.Equal(new Point(3, 4), Trip(new Point(3, 4)));
+        var bag = Trip(new PlainBag { Name = "bag", Numbers = [1, 2], Scores = new() { ["s"] = 0.5 } });
+        Assert.Equal("bag", bag.Name);
+        Assert.Equal([1, 2], bag.Numbers);
+        Assert.Equal(0.5, bag.Scores["s"]);
+        Assert.Equal(5, pool.Apply(Tasks.ReturnObject, 0));
+        Assert.Equal("text", pool.Apply(Tasks.ReturnObject, 1));
+        Assert.Equal(new Point(1, 2), pool.Apply(Tasks.ReturnObject, 2));
+        Assert.Null(pool.Apply(Tasks.ReturnObject, 3));
+        Assert.Equal(new Point(9, 9), Trip<object>(new Point(9, 9)));
+    }
+
+    [Fact]
+    public void WorkerInfo_InsideTask_NamesTheWorker()
+    {
+        using var pool = CreatePool(2);
+        Assert.Null(WorkerInfo.Current);
+        var pids = pool.Map(Tasks.WorkerPid, Enumerable.Range(0, 20), 1);
+        var indices = pool.Map(Tasks.WorkerIndex, Enumerable.Range(0, 20), 1);
+        Assert.All(indices, i => Assert.InRange(i, 0, 10));
+        if (UsesProcesses)
+        {
+            Assert.DoesNotContain(Environment.ProcessId, pids);
+        }
+        else
+        {
+            Assert.All(pids, p => Assert.Equal(Environment.ProcessId, p));
+        }
+    }
+
+    [Fact]
+    public void Processes_ReportsConfiguredCount()
+    {
+        using var pool = CreatePool(3);
+        Assert.Equal(3, pool.Processes);
+    }
+}
+
+public sealed class PoolTests : PoolContractTests
+{
+    protected override bool UsesProcesses => true;
+
+    protected override IPool CreatePool(PoolOptions options) => new Pool(options);
+}
+
+public sealed class ThreadedPoolTests : PoolContractTests
+{
+    protected override bool UsesProcesses => false;
+
+    protected override IPool CreatePool(PoolOptions options) => new ThreadedPool(options);
+
+    [Fact]
+    public void Apply_CapturingLambda_IsAccepted()
+    {
+        using var pool = CreatePool();
+        int offset = 10;
+        Assert.Equal(11, pool.Apply(x => x + offset, 1));
+    }
+}

@@ -1,0 +1,136 @@
+namespace Multiprocessing.Tests.Support;
+
+/// <summary>Task functions for the tests: static, so that they run in worker processes too.</summary>
+public static class Tasks
+{
+    public static readonly TimeSpan GateTimeout = TimeSpan.FromSeconds(60);
+
+    [ThreadStatic]
+    private static int t_counter;
+
+    [ThreadStatic]
+    private static string? t_initialized;
+
+    public static int Square(int x) => x * x;
+
+    public static int Identity(int x) => x;
+
+    public static T Echo<T>(T value) => value;
+
+    public static int Add(int a, int b) => a + b;
+
+    public static string Concat3(string a, int b, double c) => $"{a}-{b}-{c.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    public static long Sum4(int a, long b, short c, byte d) => a + b + c + d;
+
+    public static int FortyTwo() => 42;
+
+    public static void WriteFile(string path) => File.WriteAllText(path, "done");
+
+    public static void WriteFile2(string path, string text) => File.WriteAllText(path, text);
+
+    public static void WriteFile3(string path, string text, int n) => File.WriteAllText(path, text + n);
+
+    public static void WriteFile4(string path, string text, int n, bool b) => File.WriteAllText(path, text + n + b);
+
+    public static void Nothing()
+    {
+    }
+
+    public static int FailOn(int x) => x == 3 ? throw new InvalidOperationException($"bad item {x}") : x;
+
+    public static int Throw(string message) => throw new KeyNotFoundException(message);
+
+    public static int ThrowCustom(int code)
+    {
+        var ex = new CustomTaskException($"custom failure {code}", new ArgumentException("inner cause"));
+        ex.Data["code"] = code;
+        throw ex;
+    }
+
+    public static int ThrowUnrebuildable(int code) => throw new UnrebuildableException(code);
+
+    /// <summary>Counts calls on this worker (thread-static, so it works for threads and processes alike).</summary>
+    public static int CountOnWorker(int _) => ++t_counter;
+
+    public static void Initialize(string value)
+    {
+        t_initialized = value;
+        t_counter = 0;
+    }
+
+    public static void InitializeTwo(string value, int number) => t_initialized = value + number;
+
+    public static void FailingInitializer() => throw new FormatException("initializer says no");
+
+    public static string? ReadInitialized(int _) => t_initialized;
+
+    public static (string? Init, int Worker, int Pid) InitAndWorker(int _) => (t_initialized, WorkerInfo.Current!.Index, WorkerInfo.Current.ProcessId);
+
+    public static int WorkerIndex(int _) => WorkerInfo.Current?.Index ?? -1;
+
+    public static int WorkerPid(int _) => WorkerInfo.Current?.ProcessId ?? -1;
+
+    /// <summary>Returns at once for item 0; every other item waits for the gate.</summary>
+    public static int FirstFastOthersGated(int x, string gate)
+    {
+        if (x != 0 && !Gate.WaitOpen(gate, GateTimeout))
+        {
+            throw new TimeoutException("gate never opened");
+        }
+
+        return x;
+    }
+
+    public static int WaitForGate(string gate) => Gate.WaitOpen(gate, GateTimeout) ? 1 : throw new TimeoutException("gate never opened");
+
+    public static IEnumerable<int> Naturals()
+    {
+        for (int i = 0; ; i++)
+        {
+            yield return i;
+        }
+    }
+
+    public static object? ReturnObject(int kind) => kind switch
+    {
+        0 => 5,
+        1 => "text",
+        2 => new Point(1, 2),
+        _ => null,
+    };
+}
+
+public sealed record Point(int X, int Y);
+
+public sealed class PlainBag
+{
+    public string? Name { get; set; }
+
+    public List<int> Numbers { get; set; } = [];
+
+    public Dictionary<string, double> Scores { get; set; } = [];
+}
+
+public enum Colour
+{
+    Red,
+    Green,
+    Blue,
+}
+
+public sealed class CustomTaskException : Exception
+{
+    public CustomTaskException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
+
+public sealed class UnrebuildableException : Exception
+{
+    public UnrebuildableException(int code)
+        : base($"code {code}")
+    {
+    }
+}
