@@ -301,8 +301,9 @@ internal sealed class ProcessExecutor : Executor
     private void StartWorker(bool throwIfCannot)
     {
         int index = Interlocked.Increment(ref _nextWorkerIndex) - 1;
-        var process = new Process { StartInfo = _launcher.StartInfo(_listener.SocketPath, index, WorkerListener.NewToken()), EnableRaisingEvents = true };
-        var worker = new WorkerProcess(index, process, process.StartInfo.Environment[WorkerEnvironment.Token]!);
+        string statusPath = Path.Combine(_listener.Directory, "w" + index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var process = new Process { StartInfo = _launcher.StartInfo(_listener.SocketPath, index, WorkerListener.NewToken(), statusPath), EnableRaisingEvents = true };
+        var worker = new WorkerProcess(index, process, process.StartInfo.Environment[WorkerEnvironment.Token]!, WorkerStatusSlot.Create(statusPath));
         lock (_gate)
         {
             if (_terminated)
@@ -606,9 +607,26 @@ internal sealed class ProcessExecutor : Executor
             wasStarting = worker.State == WorkerState.Starting;
             worker.State = WorkerState.Dead;
             _workers.Remove(worker);
-            lost = [.. worker.InFlight.Values];
+            lost = [.. worker.InFlight.Values.OrderBy(c => c.Id)];
             worker.InFlight.Clear();
             worker.InFlightItems = 0;
+
+            // Only the chunk the worker was running (its status slot says which; the oldest one if it
+            // was between chunks) is to blame. The others either never started or finished with their
+            // results still unsent: they go back to the front of the queue for another worker.
+            if (lost.Count > 1 && !_terminated && _broken is null)
+            {
+                long running = worker.Status.RunningChunk;
+                ProcessChunk culprit = lost.Find(c => c.Id == running) ?? lost[0];
+                var requeue = new Queue<ProcessChunk>(lost.Where(c => c != culprit).Concat(_pending));
+                _pending.Clear();
+                foreach (var c in requeue)
+                {
+                    _pending.Enqueue(c);
+                }
+
+                lost = [culprit];
+            }
             if (wasStarting && !worker.InitializerFailed && !_terminated)
             {
                 _startFailuresInRow++;

@@ -48,6 +48,9 @@ internal static class WorkerHost
         Environment.SetEnvironmentVariable(WorkerEnvironment.Socket, null);
         Environment.SetEnvironmentVariable(WorkerEnvironment.Index, null);
         Environment.SetEnvironmentVariable(WorkerEnvironment.Token, null);
+        string? statusPath = Environment.GetEnvironmentVariable(WorkerEnvironment.Status);
+        Environment.SetEnvironmentVariable(WorkerEnvironment.Status, null);
+        using var status = statusPath is null ? null : WorkerStatusSlot.Open(statusPath);
 
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(socketPath));
@@ -113,7 +116,10 @@ internal static class WorkerHost
                     Define(frame.Body, functions, failedFunctions);
                     break;
                 case FrameKind.Chunk:
+                    long chunkId = BitConverter.ToInt64(frame.Body, 0);
+                    status?.Started(chunkId);
                     RunChunk(frame.Body, serializer, functions, failedFunctions, output);
+                    status?.Finished();
                     if (output.WrittenCount >= FlushThreshold)
                     {
                         Send(socket, output);

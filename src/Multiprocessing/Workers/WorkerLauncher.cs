@@ -81,7 +81,7 @@ internal sealed class WorkerLauncher
         return new WorkerLauncher(host, [.. args], hook);
     }
 
-    public ProcessStartInfo StartInfo(string socketPath, int index, string token)
+    public ProcessStartInfo StartInfo(string socketPath, int index, string token, string statusPath)
     {
         var info = new ProcessStartInfo(_fileName)
         {
@@ -99,6 +99,7 @@ internal sealed class WorkerLauncher
         info.Environment[WorkerEnvironment.Socket] = socketPath;
         info.Environment[WorkerEnvironment.Index] = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment[WorkerEnvironment.Token] = token;
+        info.Environment[WorkerEnvironment.Status] = statusPath;
         if (_startupHook is not null)
         {
             string? existing = Environment.GetEnvironmentVariable(WorkerEnvironment.StartupHooks);

@@ -26,11 +26,11 @@ internal sealed class WorkerListener : IDisposable
         _directory = Path.Combine(Path.GetTempPath(), "mp-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         if (OperatingSystem.IsWindows())
         {
-            Directory.CreateDirectory(_directory);
+            System.IO.Directory.CreateDirectory(_directory);
         }
         else
         {
-            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            System.IO.Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
         SocketPath = Path.Combine(_directory, "s");
@@ -41,6 +41,9 @@ internal sealed class WorkerListener : IDisposable
     }
 
     public string SocketPath { get; }
+
+    /// <summary>The private directory, for the workers' status files.</summary>
+    public string Directory => _directory;
 
     public static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
@@ -58,7 +61,7 @@ internal sealed class WorkerListener : IDisposable
         _socket.Dispose();
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            System.IO.Directory.Delete(_directory, recursive: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

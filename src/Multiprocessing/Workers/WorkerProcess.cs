@@ -20,12 +20,15 @@ internal sealed class WorkerProcess : IDisposable
     private readonly PooledBufferWriter _headers = new();
     private int _lost;
 
-    public WorkerProcess(int index, Process process, string token)
+    public WorkerProcess(int index, Process process, string token, WorkerStatusSlot status)
     {
         Index = index;
         Process = process;
         Token = token;
+        Status = status;
     }
+
+    public WorkerStatusSlot Status { get; }
 
     public int Index { get; }
 
@@ -188,6 +191,7 @@ internal sealed class WorkerProcess : IDisposable
         }
 
         Process.Dispose();
+        Status.Dispose();
     }
 
     public override string ToString() => $"worker {Index} (pid {ProcessId})";

@@ -1,0 +1,180 @@
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests;
+
+/// <summary>What only a pool of processes does: delegates must travel, crashes are contained.</summary>
+public sealed class ProcessPoolTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private int _instanceField = 3;
+
+    [Fact]
+    public void Apply_CapturingLambda_ThrowsArgumentExceptionNamingTheVariable()
+    {
+        using var pool = new Pool(1);
+        int offset = 10;
+        var ex = Assert.Throws<ArgumentException>(() => pool.Apply(x => x + offset, 1));
+        Assert.Contains("captures variables", ex.Message);
+        Assert.Contains("offset", ex.Message);
+        Assert.Contains("ThreadedPool", ex.Message);
+        Assert.Equal(2, pool.Apply(Tasks.Identity, 2));
+    }
+
+    [Fact]
+    public void Map_InstanceMethod_ThrowsArgumentException()
+    {
+        using var pool = new Pool(1);
+        var ex = Assert.Throws<ArgumentException>(() => pool.Map(AddField, [1, 2]));
+        Assert.Contains("instance method", ex.Message);
+        var lambdaUsingThis = Assert.Throws<ArgumentException>(() => pool.Apply(x => x + _instanceField, 1));
+        Assert.Contains("this", lambdaUsingThis.Message);
+    }
+
+    [Fact]
+    public void Apply_UnserializableArgument_ThrowsAtTheCallAndPoolCarriesOn()
+    {
+        using var pool = new Pool(1);
+        var ex = Assert.Throws<ArgumentException>(() => pool.Apply(Tasks.Echo<object>, new Func<int>(() => 1)));
+        Assert.Contains("Func", ex.Message);
+        Assert.Throws<ArgumentException>(() => pool.Map(Tasks.Echo<Func<int>>, [() => 1]));
+        Assert.Equal(5, pool.Apply(Tasks.Identity, 5));
+    }
+
+    [Fact]
+    public void Apply_UnserializableResult_FailsThatTaskWithTypeNameWorkerSurvives()
+    {
+        using var pool = new Pool(1);
+        int pid = pool.Apply(Tasks.WorkerPid, 0);
+        var ex = Assert.ThrowsAny<Exception>(() => pool.Apply(CrashTasks.ReturnDelegate, 0));
+        Assert.Contains("could not be serialized", ex.Message);
+        Assert.Equal(pid, pool.Apply(Tasks.WorkerPid, 0));
+    }
+
+    [Fact]
+    public void Apply_ExceptionTypeNotRebuildable_ThrowsRemoteException()
+    {
+        using var pool = new Pool(1);
+        var ex = Assert.Throws<RemoteException>(() => pool.Apply(Tasks.ThrowUnrebuildable, 7));
+        Assert.Contains("UnrebuildableException", ex.RemoteType);
+        Assert.Contains("code 7", ex.Message);
+        Assert.Contains(nameof(Tasks.ThrowUnrebuildable), ex.RemoteStackTrace);
+    }
+
+    [Fact]
+    public void Map_GenericStaticMethod_RunsInWorker()
+    {
+        using var pool = new Pool(2);
+        Assert.Equal(["a", "b"], pool.Map(Tasks.Echo<string>, ["a", "b"]));
+        Assert.Equal([1.5, 2.5], pool.Map(Tasks.Echo<double>, [1.5, 2.5]));
+    }
+
+    [Theory]
+    [InlineData(nameof(CrashTasks.FailFast))]
+    [InlineData(nameof(CrashTasks.ReadNull))]
+    [InlineData(nameof(CrashTasks.KillSelf))]
+    [InlineData(nameof(CrashTasks.Overflow))]
+    public void Apply_WorkerCrashes_FailsOnlyThatTaskAndPoolCarriesOn(string how)
+    {
+        Func<int, int> crash = how switch
+        {
+            nameof(CrashTasks.FailFast) => CrashTasks.FailFast,
+            nameof(CrashTasks.ReadNull) => CrashTasks.ReadNull,
+            nameof(CrashTasks.KillSelf) => CrashTasks.KillSelf,
+            _ => CrashTasks.Overflow,
+        };
+        using var pool = new Pool(2);
+        var other = pool.MapAsync(Tasks.Square, Enumerable.Range(0, 100), 10);
+        var ex = Assert.Throws<WorkerCrashedException>(() => pool.Apply(crash, 0));
+        Assert.NotEqual(Environment.ProcessId, ex.ProcessId);
+        Assert.Contains("replaced", ex.Message);
+        Assert.Equal(Enumerable.Range(0, 100).Select(x => x * x), other.Get(Timeout));
+        Assert.Equal(Enumerable.Range(0, 20), pool.Map(Tasks.Identity, Enumerable.Range(0, 20), 1));
+    }
+
+    [Fact]
+    public void Apply_WorkerExits_ReportsExitCodeAndLastStderrLines()
+    {
+        using var pool = new Pool(1);
+        var ex = Assert.Throws<WorkerCrashedException>(() => pool.Apply(CrashTasks.WriteToStderrThenExit, 3));
+        Assert.Equal(3, ex.ExitCode);
+        Assert.Contains("last words before exit", ex.LastStandardError);
+        Assert.Equal(4, pool.Apply(Tasks.Square, 2));
+    }
+
+    [Fact]
+    public void Map_OneItemCrashesWorker_MapFailsWithWorkerCrashed()
+    {
+        using var pool = new Pool(2);
+        Assert.Throws<WorkerCrashedException>(() => pool.Map(CrashTasks.CrashOn, Enumerable.Range(0, 10), 1));
+        var seen = new List<int>();
+        Assert.Throws<WorkerCrashedException>(() =>
+        {
+            foreach (var r in pool.Imap(CrashTasks.CrashOn, Enumerable.Range(0, 10), 1))
+            {
+                seen.Add(r);
+            }
+        });
+        Assert.Equal([0, 1, 2, 3, 4], seen);
+        Assert.Equal(9, pool.Apply(Tasks.Square, 3));
+    }
+
+    [Fact]
+    public void Initializer_Throws_PoolBreaksAndEverySubmissionFailsFast()
+    {
+        using var pool = new Pool(new PoolOptions { Processes = 2, Initializer = Tasks.FailingInitializer });
+        var ex = Assert.Throws<BrokenPoolException>(() => pool.Apply(Tasks.Square, 2));
+        Assert.IsType<FormatException>(ex.InnerException);
+        Assert.Contains("initializer says no", ex.Message);
+        var later = pool.ApplyAsync(Tasks.Square, 3);
+        Assert.True(later.Wait(Timeout));
+        Assert.Throws<BrokenPoolException>(() => later.Get());
+        pool.Close();
+        Assert.True(pool.Join(Timeout));
+    }
+
+    [Fact]
+    public void Initializer_CapturingLambda_FailsAtConstruction()
+    {
+        string value = "x";
+        var ex = Assert.Throws<ArgumentException>(() => new Pool(new PoolOptions { Processes = 1, Initializer = () => Tasks.Initialize(value) }));
+        Assert.Contains("captures", ex.Message);
+    }
+
+    [Fact]
+    public void Options_InitArgsWrongCount_FailsAtConstruction()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new Pool(new PoolOptions { Processes = 1, Initializer = Tasks.Initialize, InitArgs = [] }));
+        Assert.Contains("takes 1 argument(s)", ex.Message);
+    }
+
+    private int AddField(int x) => x + _instanceField;
+}
+
+[CollectionDefinition(nameof(ConsoleCapture), DisableParallelization = true)]
+public sealed class ConsoleCapture;
+
+[Collection(nameof(ConsoleCapture))]
+public sealed class ProcessPoolOutputTests
+{
+    [Fact]
+    public void ConsoleWriteLine_InTask_ShowsUpInParentOutput()
+    {
+        string marker = "marker-" + Guid.NewGuid().ToString("N");
+        var original = Console.Out;
+        var captured = new StringWriter();
+        Console.SetOut(TextWriter.Synchronized(captured));
+        try
+        {
+            using var pool = new Pool(1);
+            pool.Apply(CrashTasks.Print, marker);
+
+            // Output travels on its own pipe, line by line; wait (bounded) for the line to be forwarded.
+            Assert.True(SpinWait.SpinUntil(() => captured.ToString().Contains(marker), TimeSpan.FromSeconds(30)), "the task's line never reached the parent's Console.Out");
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+    }
+}
