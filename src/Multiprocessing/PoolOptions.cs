@@ -35,6 +35,21 @@ public sealed record PoolOptions
     /// <summary>How many times in a row the initializer may fail before the pool is broken.</summary>
     public int MaxInitializerFailures { get; init; } = PoolDefaults.MaxInitializerFailures;
 
+    /// <summary>
+    /// How many times a task lost to a worker crash is run again on a fresh worker (default 0). Tasks that
+    /// threw are never retried. A task that has killed its worker more than this many times fails with
+    /// <see cref="WorkerCrashedException"/> listing every attempt: one poison task cannot take the pool down.
+    /// </summary>
+    public int MaxRetries { get; init; }
+
+    /// <summary>
+    /// The longest a single task may run in a worker process; a task running longer is killed with its
+    /// worker (which is replaced) and fails with <see cref="TaskTimeoutException"/>. Null means no limit.
+    /// Unlike <see cref="AsyncResult{T}.Get(TimeSpan)"/>, which only stops waiting, this stops the work.
+    /// <see cref="ThreadedPool"/> cannot stop a thread and ignores it.
+    /// </summary>
+    public TimeSpan? TaskTimeout { get; init; }
+
     internal int EffectiveProcesses => Processes ?? PoolDefaults.Processes;
 
     internal void Validate()
@@ -80,6 +95,16 @@ public sealed record PoolOptions
         if (MaxInitializerFailures < 1)
         {
             problems.Add($"MaxInitializerFailures must be at least 1 (was {MaxInitializerFailures}).");
+        }
+
+        if (MaxRetries < 0)
+        {
+            problems.Add($"MaxRetries must be 0 or more (was {MaxRetries}).");
+        }
+
+        if (TaskTimeout is { } t && t <= TimeSpan.Zero)
+        {
+            problems.Add($"TaskTimeout must be positive or null (was {t}).");
         }
 
         if (problems.Count > 0)

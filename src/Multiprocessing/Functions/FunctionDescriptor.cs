@@ -81,10 +81,12 @@ internal sealed class FunctionDescriptor
         var assemblies = new Dictionary<string, string>();
         void Note(Type t)
         {
+#pragma warning disable IL3000 // Empty in a single-file app: nothing to load by path there, so nothing is added.
             if (t.Assembly is { IsDynamic: false, Location.Length: > 0 } a)
             {
                 assemblies.TryAdd(a.FullName!, a.Location);
             }
+#pragma warning restore IL3000
 
             if (t.IsGenericType)
             {

@@ -10,11 +10,17 @@ internal abstract class ProcessChunk(Job job, long start, int count, int functio
 {
     public long Id { get; set; }
 
+    /// <summary>What this chunk added to its worker's queued-work estimate (under the executor's lock).</summary>
+    public long EstimatedTicks { get; set; }
+
     public int FunctionId { get; } = functionId;
 
     public Functions.FunctionDescriptor Descriptor { get; } = descriptor;
 
     public byte[] Payload { get; } = payload;
+
+    /// <summary>How each earlier attempt ended, when the chunk was retried after its worker crashed.</summary>
+    public List<string> Attempts { get; } = [];
 
     /// <summary>Reads a Result frame's results and failures and hands them to the job.</summary>
     public abstract void Deliver(IPoolSerializer serializer, ReadOnlyMemory<byte> results, int failureCount, ReadOnlyMemory<byte> failures);

@@ -40,6 +40,8 @@ internal sealed class ProcessExecutor : Executor
     private readonly List<WorkerProcess> _workers = [];
     private readonly ConcurrentDictionary<(System.Reflection.MethodInfo, Type, Type?), (int Id, FunctionDescriptor Descriptor)> _functions = new();
     private readonly ManualResetEventSlim _allExited = new(false);
+    private readonly Dictionary<int, double> _ticksPerItem = [];
+    private readonly Timer? _watchdog;
     private int _nextFunctionId;
     private long _nextChunkId;
     private int _nextWorkerIndex;
@@ -80,6 +82,12 @@ internal sealed class ProcessExecutor : Executor
         var initBody = new ArrayBufferWriterBytes();
         new InitMessage { SerializerType = serializerType.AssemblyQualifiedName, Initializer = initializer, InitArgs = initArgs }.Write(initBody);
         _initBody = initBody.ToArray();
+
+        if (options.TaskTimeout is { } limit)
+        {
+            var period = TimeSpan.FromTicks(Math.Clamp(limit.Ticks / 10, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
+            _watchdog = new Timer(_ => KillOverdueWorkers(limit), null, period, period);
+        }
 
         _launcher = WorkerLauncher.Create(options.StartMethod);
         _listener = new WorkerListener(OnConnected);
@@ -182,7 +190,7 @@ internal sealed class ProcessExecutor : Executor
 
                 foreach (var w in _workers)
                 {
-                    if (CanAccept(w) && (target is null || w.InFlightItems < target.InFlightItems))
+                    if (CanAccept(w) && (target is null || w.QueuedTicks < target.QueuedTicks))
                     {
                         target = w;
                     }
@@ -204,7 +212,8 @@ internal sealed class ProcessExecutor : Executor
 
                     chunk.Id = ++_nextChunkId;
                     target.InFlight.Add(chunk.Id, chunk);
-                    target.InFlightItems += chunk.Count;
+                    chunk.EstimatedTicks = EstimateTicks(chunk);
+                    target.QueuedTicks += chunk.EstimatedTicks;
                     batch.Add(chunk);
                     if (_options.MaxTasksPerChild is { } max && ++target.ChunksAssigned >= max)
                     {
@@ -264,7 +273,7 @@ internal sealed class ProcessExecutor : Executor
             {
                 failed.AddRange(w.InFlight.Values);
                 w.InFlight.Clear();
-                w.InFlightItems = 0;
+                w.QueuedTicks = 0;
                 w.State = WorkerState.Stopping;
             }
 
@@ -288,15 +297,55 @@ internal sealed class ProcessExecutor : Executor
         bool done = _allExited.Wait(timeout);
         if (done)
         {
+            _watchdog?.Dispose();
             _listener.Dispose();
         }
 
         return done;
     }
 
+    /// <summary>
+    /// The task timeout: a worker whose current task started too long ago is killed. Reading the status
+    /// slot costs nothing in the worker, and killing the process is the only way to stop a task that
+    /// never yields (a tight loop, native code).
+    /// </summary>
+    private void KillOverdueWorkers(TimeSpan limit)
+    {
+        List<WorkerProcess> overdue = [];
+        lock (_gate)
+        {
+            foreach (var w in _workers)
+            {
+                if (w.State is WorkerState.Ready or WorkerState.Retiring && w.InFlight.Count > 0 && w.TimedOutChunk == 0)
+                {
+                    long running = w.Status.RunningChunk;
+                    if (running != 0 && Environment.TickCount64 - w.Status.StartedAt > (long)limit.TotalMilliseconds && w.InFlight.ContainsKey(running))
+                    {
+                        w.TimedOutChunk = running;
+                        overdue.Add(w);
+                    }
+                }
+            }
+        }
+
+        foreach (var w in overdue)
+        {
+            w.Kill();
+        }
+    }
+
     private static bool CanAccept(WorkerProcess w) => w.State == WorkerState.Ready
         && (w.InFlight.Count < MinChunksInFlight
-            || (w.TicksPerItem >= 0 && w.InFlight.Count < MaxChunksInFlight && w.InFlightItems * w.TicksPerItem < s_targetQueuedTicks));
+            || (w.InFlight.Count < MaxChunksInFlight && w.QueuedTicks < s_targetQueuedTicks));
+
+    /// <summary>
+    /// Under the lock: the expected run time of a chunk from what its function cost before. A function
+    /// not yet measured counts as the whole budget, so a worker holds only two of its chunks until the
+    /// first result says how cheap they are. Estimates are per function, so a cheap map before an
+    /// expensive one does not flood one worker with the expensive one's chunks.
+    /// </summary>
+    private long EstimateTicks(ProcessChunk chunk)
+        => _ticksPerItem.TryGetValue(chunk.FunctionId, out double perItem) ? (long)Math.Min(s_targetQueuedTicks, perItem * chunk.Count) : s_targetQueuedTicks;
 
     private void StartWorker(bool throwIfCannot)
     {
@@ -503,11 +552,11 @@ internal sealed class ProcessExecutor : Executor
                 return null;
             }
 
-            worker.InFlightItems -= chunk.Count;
+            worker.QueuedTicks -= chunk.EstimatedTicks;
             if (elapsedTicks >= 0)
             {
                 double perItem = (double)elapsedTicks / Math.Max(1, chunk.Count);
-                worker.TicksPerItem = worker.TicksPerItem < 0 ? perItem : (worker.TicksPerItem + perItem) / 2;
+                _ticksPerItem[chunk.FunctionId] = _ticksPerItem.TryGetValue(chunk.FunctionId, out double old) ? (old + perItem) / 2 : perItem;
             }
 
             return chunk;
@@ -609,31 +658,29 @@ internal sealed class ProcessExecutor : Executor
             _workers.Remove(worker);
             lost = [.. worker.InFlight.Values.OrderBy(c => c.Id)];
             worker.InFlight.Clear();
-            worker.InFlightItems = 0;
+            worker.QueuedTicks = 0;
 
             // Only the chunk the worker was running (its status slot says which; the oldest one if it
             // was between chunks) is to blame. The others either never started or finished with their
             // results still unsent: they go back to the front of the queue for another worker.
-            if (lost.Count > 1 && !_terminated && _broken is null)
+            if (lost.Count > 0 && !_terminated && _broken is null)
             {
                 long running = worker.Status.RunningChunk;
                 ProcessChunk culprit = lost.Find(c => c.Id == running) ?? lost[0];
-                var requeue = new Queue<ProcessChunk>(lost.Where(c => c != culprit).Concat(_pending));
+                bool retry = worker.TimedOutChunk != culprit.Id && culprit.Attempts.Count < _options.MaxRetries;
+                if (retry)
+                {
+                    culprit.Attempts.Add(Describe(worker, exitCode, failure));
+                }
+
+                var requeue = new Queue<ProcessChunk>(lost.Where(c => retry || c != culprit).Concat(_pending));
                 _pending.Clear();
                 foreach (var c in requeue)
                 {
                     _pending.Enqueue(c);
                 }
 
-                lost = [culprit];
-            }
-            if (wasStarting && !worker.InitializerFailed && !_terminated)
-            {
-                _startFailuresInRow++;
-                if (!_everReady || _startFailuresInRow >= _options.MaxInitializerFailures)
-                {
-                    breakWith = new BrokenPoolException($"The pool is broken: {Describe(worker, exitCode, failure)} before it was ready.", failure);
-                }
+                lost = retry ? [] : [culprit];
             }
 
             replace = !_terminated && _broken is null && breakWith is null && (!expected || worker.InitializerFailed)
@@ -651,17 +698,9 @@ internal sealed class ProcessExecutor : Executor
             Break(breakWith);
         }
 
-        if (lost.Count > 0)
+        foreach (var chunk in lost)
         {
-            int? signal = exitCode > 128 && !OperatingSystem.IsWindows() ? exitCode - 128 : null;
-            string[] tail = worker.StandardErrorTail();
-            foreach (var chunk in lost)
-            {
-                string message = $"{Describe(worker, exitCode, failure)} while running {chunk.Descriptor.DisplayName} (items {chunk.Start}..{chunk.Start + chunk.Count - 1} of its call). " +
-                    "The worker was replaced; other tasks are unaffected." +
-                    (tail.Length > 0 ? Environment.NewLine + "Last lines on its standard error:" + Environment.NewLine + string.Join(Environment.NewLine, tail) : string.Empty);
-                chunk.Fail(new WorkerCrashedException(message, worker.Index, worker.ProcessId, exitCode, signal, tail));
-            }
+            chunk.Fail(LostChunkError(worker, chunk, exitCode, failure));
         }
 
         if (replace)
@@ -671,6 +710,27 @@ internal sealed class ProcessExecutor : Executor
 
         Dispatch();
         worker.Dispose();
+    }
+
+    private Exception LostChunkError(WorkerProcess worker, ProcessChunk chunk, int? exitCode, Exception? failure)
+    {
+        string what = $"{chunk.Descriptor.DisplayName} (items {chunk.Start}..{chunk.Start + chunk.Count - 1} of its call)";
+        if (worker.TimedOutChunk == chunk.Id && _options.TaskTimeout is { } timeout)
+        {
+            return new TaskTimeoutException(
+                $"A task of {what} ran longer than the task timeout of {timeout}; worker {worker.Index} (pid {worker.ProcessId}) was killed to stop it and replaced.",
+                timeout,
+                worker.Index,
+                worker.ProcessId);
+        }
+
+        int? signal = exitCode > 128 && !OperatingSystem.IsWindows() ? exitCode - 128 : null;
+        string[] tail = worker.StandardErrorTail();
+        string attempts = chunk.Attempts.Count == 0 ? string.Empty
+            : Environment.NewLine + $"It was tried {chunk.Attempts.Count + 1} times (MaxRetries = {_options.MaxRetries}); earlier attempts: " + string.Join("; ", chunk.Attempts) + ".";
+        string message = $"{Describe(worker, exitCode, failure)} while running {what}. The worker was replaced; other tasks are unaffected." + attempts +
+            (tail.Length > 0 ? Environment.NewLine + "Last lines on its standard error:" + Environment.NewLine + string.Join(Environment.NewLine, tail) : string.Empty);
+        return new WorkerCrashedException(message, worker.Index, worker.ProcessId, exitCode, signal, tail);
     }
 
     private static string Describe(WorkerProcess worker, int? exitCode, Exception? failure)

@@ -18,6 +18,8 @@ internal static class WorkerHost
 {
     private const int FlushThreshold = 256 * 1024;
 
+    private static Action? s_beforeEachItem;
+
     public static void RunAndExit()
     {
         int code;
@@ -51,6 +53,7 @@ internal static class WorkerHost
         string? statusPath = Environment.GetEnvironmentVariable(WorkerEnvironment.Status);
         Environment.SetEnvironmentVariable(WorkerEnvironment.Status, null);
         using var status = statusPath is null ? null : WorkerStatusSlot.Open(statusPath);
+        s_beforeEachItem = status is null ? null : status.ItemStarted;
 
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(socketPath));
@@ -253,7 +256,7 @@ internal static class WorkerHost
                 return RemoteError.From(new InvalidDataException($"The worker could not read the arguments ({typeof(TArgs)}): {ex.Message}", ex));
             }
 
-            TResult[] results = Dispatch.ChunkRunner.Run(invoke, items, out var failures);
+            TResult[] results = Dispatch.ChunkRunner.Run(invoke, items, out var failures, s_beforeEachItem);
             long elapsed = Stopwatch.GetElapsedTime(started).Ticks;
 
             int frame = FrameWriter.Begin(output, FrameKind.Result);

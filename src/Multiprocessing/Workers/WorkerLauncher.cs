@@ -28,6 +28,7 @@ internal sealed class WorkerLauncher
 
     public static WorkerLauncher Create(StartMethod method)
     {
+#pragma warning disable IL3000 // Empty in a single-file app, which is handled: no hook, Exec only.
         string? hook = typeof(WorkerLauncher).Assembly.Location is { Length: > 0 } location ? location : null;
         string? processPath = Environment.ProcessPath;
         bool runByDotnetHost = processPath is not null && Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
@@ -52,6 +53,7 @@ internal sealed class WorkerLauncher
         string entry = Assembly.GetEntryAssembly()?.Location is { Length: > 0 } e ? e
             : Environment.GetCommandLineArgs().FirstOrDefault(a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
             ?? throw new InvalidOperationException("Cannot start workers: the application's entry assembly has no file on disk.");
+#pragma warning restore IL3000
         string deps = (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()
             ?? Path.ChangeExtension(entry, ".deps.json");
         string runtimeConfig = deps.EndsWith(".deps.json", StringComparison.OrdinalIgnoreCase)
@@ -121,6 +123,11 @@ internal sealed class WorkerLauncher
 
         // The shared runtime lives at <root>/shared/Microsoft.NETCore.App/<version>/; the host is at <root>.
         string runtimeDir = RuntimeEnvironment.GetRuntimeDirectory();
+        if (File.Exists(Path.Combine(runtimeDir, "System.Private.CoreLib.dll")) && Path.GetFullPath(runtimeDir).TrimEnd(Path.DirectorySeparatorChar) == Path.GetFullPath(AppContext.BaseDirectory).TrimEnd(Path.DirectorySeparatorChar))
+        {
+            throw new InvalidOperationException("Cannot start workers with StartMethod.Spawn: this application is self-contained (no dotnet host). Use PoolOptions.StartMethod = StartMethod.Exec and call Pool.FreezeSupport() at the top of Main.");
+        }
+
         string root = Path.GetFullPath(Path.Combine(runtimeDir, "..", "..", ".."));
         string candidate = Path.Combine(root, exe);
         if (File.Exists(candidate))

@@ -43,13 +43,15 @@ internal sealed class WorkerProcess : IDisposable
 
     public Dictionary<long, ProcessChunk> InFlight { get; } = [];
 
-    public long InFlightItems { get; set; }
-
-    public double TicksPerItem { get; set; } = -1;
+    /// <summary>The estimated run time of the chunks this worker holds.</summary>
+    public long QueuedTicks { get; set; }
 
     public int ChunksAssigned { get; set; }
 
     public bool InitializerFailed { get; set; }
+
+    /// <summary>The chunk whose task ran past the timeout, when the watchdog killed this worker for it.</summary>
+    public long TimedOutChunk { get; set; }
 
     public Socket? Socket { get; private set; }
 

@@ -45,6 +45,9 @@ internal sealed class WorkerStatusSlot : IDisposable
         _view.Write(0, chunkId);
     }
 
+    /// <summary>Restamps the start time: a timeout applies to each task (item), not to a whole chunk.</summary>
+    public void ItemStarted() => _view.Write(8, Environment.TickCount64);
+
     public void Finished() => _view.Write(0, 0L);
 
     public void Dispose()

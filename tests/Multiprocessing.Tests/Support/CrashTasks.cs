@@ -45,3 +45,47 @@ public static partial class CrashTasks
 
     public static void Print(string marker) => Console.WriteLine(marker);
 }
+
+/// <summary>Tasks for timeouts, retries and kills from outside.</summary>
+public static class FaultTasks
+{
+    public static long Spin(int seconds)
+    {
+        long x = 0;
+        var end = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < end)
+        {
+            x++;
+        }
+
+        return x;
+    }
+
+    /// <summary>Crashes its worker the first time (leaving a marker file), succeeds the second time.</summary>
+    public static int CrashOnce(string marker)
+    {
+        if (!File.Exists(marker))
+        {
+            File.WriteAllText(marker, "crashed once");
+            Environment.FailFast("first attempt crashes");
+        }
+
+        return 7;
+    }
+
+    /// <summary>Writes its process id to a file, then waits for the gate.</summary>
+    public static int ReportPidThenWait(string pidFile, string gate)
+    {
+        File.WriteAllText(pidFile + ".tmp", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(pidFile + ".tmp", pidFile);
+        return Gate.WaitOpen(gate, Tasks.GateTimeout) ? 1 : 0;
+    }
+
+    public static int CrashOnBackgroundThread(int _)
+    {
+        var t = new Thread(() => throw new InvalidOperationException("unhandled on a background thread"));
+        t.Start();
+        t.Join();
+        return 0;
+    }
+}

@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Multiprocessing.Bench;
+
+/// <summary>
+/// Child processes of the benchmark itself: the raw IPC floor for W6 (1-byte ping-pong over an anonymous
+/// pipe and over a Unix domain socket, the transport the library uses) and the W9 memory run, which needs
+/// a process of its own so that its peak RSS is not the benchmark's.
+/// </summary>
+internal static class Children
+{
+    public const string PingPongFlag = "--pingpong-child";
+    public const string ImapFlag = "--w9-child";
+
+    /// <summary>Starts this program again with <paramref name="args"/>.</summary>
+    public static ProcessStartInfo Self(params string[] args)
+    {
+        string path = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's executable.");
+        var info = new ProcessStartInfo(path) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(path).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            info.ArgumentList.Add(typeof(Children).Assembly.Location);
+        }
+
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return info;
+    }
+
+    /// <summary>The child's side of the ping-pong: echo every byte until the input ends.</summary>
+    public static int RunPingPongChild(string[] args)
+    {
+        byte[] b = new byte[1];
+        if (args.Length >= 3 && args[1] == "socket")
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            socket.Connect(new UnixDomainSocketEndPoint(args[2]));
+            while (socket.Receive(b) == 1)
+            {
+                socket.Send(b);
+            }
+
+            return 0;
+        }
+
+        using var input = Console.OpenStandardInput();
+        using var output = Console.OpenStandardOutput();
+        while (input.Read(b, 0, 1) == 1)
+        {
+            output.Write(b, 0, 1);
+            output.Flush();
+        }
+
+        return 0;
+    }
+
+    /// <summary>Times <paramref name="n"/> 1-byte round trips to a child over an anonymous pipe pair; microseconds.</summary>
+    public static double[] PingPongPipe(int n, int warmup)
+    {
+        var info = Self(PingPongFlag, "pipe");
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        using var child = Process.Start(info) ?? throw new InvalidOperationException("The ping-pong child did not start.");
+        try
+        {
+            Stream toChild = child.StandardInput.BaseStream;
+            Stream fromChild = child.StandardOutput.BaseStream;
+            byte[] b = [42];
+            var samples = new double[n];
+            for (int i = 0; i < warmup + n; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                toChild.Write(b, 0, 1);
+                toChild.Flush();
+                fromChild.ReadExactly(b, 0, 1);
+                if (i >= warmup)
+                {
+                    samples[i - warmup] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+                }
+            }
+
+            child.StandardInput.Close();
+            child.WaitForExit(5000);
+            return samples;
+        }
+        finally
+        {
+            if (!child.HasExited)
+            {
+                child.Kill();
+            }
+        }
+    }
+
+    /// <summary>Times <paramref name="n"/> 1-byte round trips to a child over a Unix domain socket; microseconds.</summary>
+    public static double[] PingPongSocket(int n, int warmup)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mpbench-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, "s");
+        try
+        {
+            using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            listener.Listen(1);
+            using var child = Process.Start(Self(PingPongFlag, "socket", path)) ?? throw new InvalidOperationException("The ping-pong child did not start.");
+            try
+            {
+                using var socket = listener.Accept();
+                byte[] b = [42];
+                var samples = new double[n];
+                for (int i = 0; i < warmup + n; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    socket.Send(b);
+                    if (socket.Receive(b) != 1)
+                    {
+                        throw new IOException("The ping-pong child went away.");
+                    }
+
+                    if (i >= warmup)
+                    {
+                        samples[i - warmup] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+                    }
+                }
+
+                socket.Shutdown(SocketShutdown.Both);
+                child.WaitForExit(5000);
+                return samples;
+            }
+            finally
+            {
+                if (!child.HasExited)
+                {
+                    child.Kill();
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Temp clutter only.
+            }
+        }
+    }
+
+    /// <summary>
+    /// W9 in a fresh process: Imap over an endless generator, <c>n</c> results consumed, then the pool is
+    /// terminated; prints one JSON line with this process's peak RSS (VmHWM).
+    /// Arguments: <c>--w9-child process|threaded N CHUNKSIZE PROCESSES</c>.
+    /// </summary>
+    public static int RunImapChild(string[] args)
+    {
+        string kind = args[1];
+        long n = long.Parse(args[2], CultureInfo.InvariantCulture);
+        int chunksize = int.Parse(args[3], CultureInfo.InvariantCulture);
+        int processes = int.Parse(args[4], CultureInfo.InvariantCulture);
+        double baseline = ProcInfo.PeakRssMb();
+        IPool pool = kind == "threaded" ? new ThreadedPool(processes) : new Pool(processes);
+        try
+        {
+            Workload.WaitForWorkers(pool);
+            double ready = ProcInfo.PeakRssMb();
+            long count = 0;
+            long last = -1;
+            long t0 = Stopwatch.GetTimestamp();
+            foreach (int r in pool.Imap(Tasks.Identity, Tasks.Naturals(), chunksize))
+            {
+                last = r;
+                if (++count == n)
+                {
+                    break;
+                }
+            }
+
+            double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            if (last != n - 1)
+            {
+                throw new InvalidOperationException($"Imap over an endless input returned {last} as item {n - 1}.");
+            }
+
+            var result = new Dictionary<string, double>
+            {
+                ["peak_rss_mb"] = ProcInfo.PeakRssMb(),
+                ["baseline_rss_mb"] = baseline,
+                ["ready_rss_mb"] = ready,
+                ["s"] = seconds,
+                ["items_per_s"] = n / seconds,
+            };
+            Console.Out.Flush();
+            Console.WriteLine(JsonSerializer.Serialize(result));
+            return 0;
+        }
+        finally
+        {
+            pool.Terminate();
+            pool.Dispose();
+        }
+    }
+
+    /// <summary>Runs the W9 child and reads its JSON line.</summary>
+    public static Figures ImapInChild(string kind, long n, int chunksize, int processes, TimeSpan timeout)
+    {
+        var info = Self(ImapFlag, kind, n.ToString(CultureInfo.InvariantCulture), chunksize.ToString(CultureInfo.InvariantCulture), processes.ToString(CultureInfo.InvariantCulture));
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        using var child = Process.Start(info) ?? throw new InvalidOperationException("The W9 child did not start.");
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        var stderr = child.StandardError.ReadToEndAsync();
+        if (!child.WaitForExit(timeout))
+        {
+            child.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The W9 child did not finish within {timeout.TotalSeconds:F0} s.");
+        }
+
+        string? line = stdout.Result.Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('{'));
+        if (child.ExitCode != 0 || line is null)
+        {
+            throw new InvalidOperationException($"The W9 child failed (exit {child.ExitCode}): {stderr.Result.Split('\n').FirstOrDefault()}");
+        }
+
+        var figures = new Figures();
+        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, double>>(line)!)
+        {
+            figures[key] = value;
+        }
+
+        return figures;
+    }
+}

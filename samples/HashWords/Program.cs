@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Multiprocessing;
+
+namespace HashWords;
+
+/// <summary>
+/// The guide's example "Hash a Dictionary of Words": SHA-512 every word of a word list, first in a loop,
+/// then with <c>Pool.Map</c>, and compare. Python's version is
+/// <c>set(pool.map(hash_word, words))</c>; bench/python/pool_bench.py (workload W1) runs exactly that.
+/// </summary>
+internal static class Program
+{
+    /// <summary>Words generated when no file is given.</summary>
+    private const int DefaultWordCount = 1_000_000;
+
+    public static int Main(string[] args)
+    {
+        var pathArgument = new Argument<FileInfo?>("path")
+        {
+            Description = "A word list, one word per line. Default: 1,000,000 generated words (the same list as bench/python/pool_bench.py).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var processesOption = new Option<int?>("--processes", "-p")
+        {
+            Description = "Worker processes. Default: one per processor.",
+        };
+        var chunksizeOption = new Option<int?>("--chunksize", "-c")
+        {
+            Description = "Words per message to a worker. Default: Pool.Map's automatic choice, ceil(words / (4 x processes)).",
+        };
+        processesOption.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError("--processes must be at least 1.");
+            }
+        });
+        chunksizeOption.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError("--chunksize must be at least 1.");
+            }
+        });
+
+        var root = new RootCommand("Hash a dictionary of words with SHA-512, serially and with a process pool (the guide's Pool.map example).")
+        {
+            pathArgument,
+            processesOption,
+            chunksizeOption,
+        };
+        root.SetAction(parse => Run(parse.GetValue(pathArgument), parse.GetValue(processesOption), parse.GetValue(chunksizeOption)));
+        return root.Parse(args).Invoke();
+    }
+
+    /// <summary>The task: the SHA-512 of a word's UTF-8 bytes, as lower-case hex (Python's <c>sha512(w.encode()).hexdigest()</c>).</summary>
+    /// <param name="word">The word.</param>
+    /// <returns>128 hex digits.</returns>
+    public static string HashWord(string word)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(word.Length);
+        Span<byte> bytes = max <= 256 ? stackalloc byte[max] : new byte[max];
+        int length = Encoding.UTF8.GetBytes(word, bytes);
+        Span<byte> digest = stackalloc byte[SHA512.HashSizeInBytes];
+        SHA512.HashData(bytes[..length], digest);
+        return Convert.ToHexStringLower(digest);
+    }
+
+    /// <summary>Holds a worker for a moment and names it, so that a warm-up reaches every worker.</summary>
+    private static int WorkerProcessId(int _)
+    {
+        Thread.Sleep(5);
+        return Environment.ProcessId;
+    }
+
+    private static int Run(FileInfo? path, int? processes, int? chunksize)
+    {
+        string[] words;
+        string source;
+        if (path is null)
+        {
+            words = WordList.Generate(DefaultWordCount);
+            source = $"the built-in generator (xorshift64, seed 0x{WordList.Seed:X}; first words: {string.Join(' ', words.Take(3))})";
+        }
+        else if (!path.Exists)
+        {
+            Console.Error.WriteLine($"No such file: {path.FullName}");
+            return 2;
+        }
+        else
+        {
+            words = WordList.Load(path.FullName);
+            source = path.FullName;
+        }
+
+        Console.WriteLine($"Loaded {words.Length} words from {source}");
+
+        // Serial: the loop the pool is meant to beat.
+        var clock = Stopwatch.StartNew();
+        var serial = new HashSet<string>();
+        foreach (string word in words)
+        {
+            serial.Add(HashWord(word));
+        }
+
+        TimeSpan serialTime = clock.Elapsed;
+        Console.WriteLine($"Serial:  Done, with {serial.Count} hashes in {Seconds(serialTime)}");
+
+        // Pool: the guide's `with Pool() as pool: known_words = set(pool.map(hash_word, words))`.
+        clock.Restart();
+        using var pool = processes is { } p ? new Pool(p) : new Pool();
+
+        // Wait until every worker has run a task, so that the Map below is timed alone (pool_bench.py does the same).
+        var seen = new HashSet<int>();
+        for (int attempt = 0; attempt < 20 && seen.Count < pool.Processes; attempt++)
+        {
+            seen.UnionWith(pool.Map(WorkerProcessId, Enumerable.Range(0, 2 * pool.Processes), chunksize: 1));
+        }
+
+        TimeSpan startup = clock.Elapsed;
+        clock.Restart();
+        var pooled = new HashSet<string>(pool.Map(HashWord, words, chunksize));
+        TimeSpan poolTime = clock.Elapsed;
+        int size = chunksize ?? Math.Max(1, (words.Length + (4 * pool.Processes) - 1) / (4 * pool.Processes));
+        string how = chunksize is null ? $"automatic chunksize {size}" : $"chunksize {size}";
+        Console.WriteLine($"Pool:    Done, with {pooled.Count} hashes in {Seconds(poolTime)} ({pool.Processes} worker processes, {how}; workers started in {Seconds(startup)}, not included)");
+
+        double speedup = serialTime / poolTime;
+        double withStartup = serialTime / (poolTime + startup);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Speed-up: {speedup:F2}x over serial ({withStartup:F2}x counting the pool's start-up)"));
+
+        bool same = serial.SetEquals(pooled);
+        Console.WriteLine(same ? "Check:   the serial and pool hash sets are equal." : "Check:   FAILED, the serial and pool hash sets differ!");
+        return same ? 0 : 1;
+    }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture) + " s";
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests;
+
+/// <summary>Issue 3: crashes, retries, timeouts and shutdown, always with real worker processes.</summary>
+public sealed class FaultContainmentTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public void TaskTimeout_TightLoop_KillsWorkerAndFailsWithTaskTimeout()
+    {
+        using var pool = new Pool(new PoolOptions { Processes = 1, TaskTimeout = TimeSpan.FromMilliseconds(300) });
+        int before = pool.Apply(Tasks.WorkerPid, 0);
+        var ex = Assert.Throws<TaskTimeoutException>(() => pool.Apply(FaultTasks.Spin, 30));
+        Assert.Equal(before, ex.ProcessId);
+        Assert.IsAssignableFrom<TimeoutException>(ex);
+        int after = pool.Apply(Tasks.WorkerPid, 0);
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
+    public void MaxRetries_TaskLostToCrash_RunsAgainOnFreshWorker()
+    {
+        string marker = Path.Combine(Path.GetTempPath(), "mp-once-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var pool = new Pool(new PoolOptions { Processes = 1, MaxRetries = 1 });
+            Assert.Equal(7, pool.Apply(FaultTasks.CrashOnce, marker));
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+    }
+
+    [Fact]
+    public void MaxRetries_PoisonTask_FailsListingAttemptsAndPoolSurvives()
+    {
+        using var pool = new Pool(new PoolOptions { Processes = 2, MaxRetries = 2 });
+        var ex = Assert.Throws<WorkerCrashedException>(() => pool.Apply(CrashTasks.FailFast, 0));
+        Assert.Contains("tried 3 times", ex.Message);
+        Assert.Equal(Enumerable.Range(0, 10), pool.Map(Tasks.Identity, Enumerable.Range(0, 10), 1));
+    }
+
+    [Fact]
+    public void MaxRetries_TaskThatThrows_IsNotRetried()
+    {
+        using var pool = new Pool(new PoolOptions { Processes = 1, MaxRetries = 5 });
+        Assert.Throws<KeyNotFoundException>(() => pool.Apply(Tasks.Throw, "once"));
+    }
+
+    [Fact]
+    public void Sigkill_FromOutside_FailsThatTaskWithSignal()
+    {
+        using var gate = new Gate();
+        string pidFile = gate.Path + ".pid";
+        using var pool = new Pool(2);
+        var result = pool.ApplyAsync(FaultTasks.ReportPidThenWait, pidFile, gate.Path);
+        Assert.True(Gate.WaitOpen(pidFile, Timeout));
+        using (var victim = Process.GetProcessById(int.Parse(File.ReadAllText(pidFile))))
+        {
+            victim.Kill();
+        }
+
+        Assert.True(result.Wait(Timeout));
+        var ex = Assert.Throws<WorkerCrashedException>(() => result.Get());
+        Assert.Equal(9, ex.Signal);
+        Assert.Equal(4, pool.Apply(Tasks.Square, 2));
+        File.Delete(pidFile);
+    }
+
+    [Fact]
+    public void UnhandledExceptionOnBackgroundThread_FailsTaskWithWorkerCrashed()
+    {
+        using var pool = new Pool(1);
+        var ex = Assert.Throws<WorkerCrashedException>(() => pool.Apply(FaultTasks.CrashOnBackgroundThread, 0));
+        Assert.Contains(ex.LastStandardError, l => l.Contains("unhandled on a background thread"));
+        Assert.Equal(1, pool.Apply(Tasks.Identity, 1));
+    }
+
+    [Fact]
+    public void Join_TaskStuck_ReturnsFalseThenTerminateEndsIt()
+    {
+        using var gate = new Gate();
+        var pool = new Pool(1);
+        try
+        {
+            var stuck = pool.ApplyAsync(Tasks.WaitForGate, gate.Path);
+            pool.Close();
+            Assert.False(pool.Join(TimeSpan.FromMilliseconds(200)));
+            pool.Terminate();
+            Assert.True(pool.Join(Timeout));
+            Assert.Throws<PoolTerminatedException>(() => stuck.Get(Timeout));
+        }
+        finally
+        {
+            gate.Open();
+            pool.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Chaos_WorkersKilledAtRandom_MapReturnsExactResultsInOrder()
+    {
+        const int n = 100_000;
+        using var pool = new Pool(new PoolOptions { Processes = 2, MaxRetries = 1000 });
+        var map = pool.MapAsync(Tasks.Square, Enumerable.Range(0, n), chunksize: 500);
+        var random = new Random(12345);
+        int kills = 0;
+        var clock = Stopwatch.StartNew();
+        while (!map.IsReady && clock.Elapsed < Timeout)
+        {
+            var workers = ChildProcesses.Of(Environment.ProcessId);
+            if (workers.Count > 0 && kills < 20)
+            {
+                int pid = workers[random.Next(workers.Count)];
+                try
+                {
+                    using var p = Process.GetProcessById(pid);
+                    p.Kill();
+                    kills++;
+                }
+                catch (ArgumentException)
+                {
+                    // Already gone.
+                }
+            }
+
+            map.Wait(TimeSpan.FromMilliseconds(random.Next(5, 40)));
+        }
+
+        var results = map.Get(Timeout);
+        Assert.Equal(n, results.Count);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(i * i, results[i]);
+        }
+
+        Assert.True(kills > 0, "the chaos loop never found a worker to kill");
+    }
+}
