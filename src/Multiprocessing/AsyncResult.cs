@@ -14,6 +14,7 @@ public sealed class AsyncResult<T>
     private readonly CallbackQueue? _callbacks;
     private readonly Action<T>? _callback;
     private readonly Action<Exception>? _errorCallback;
+    private Func<bool>? _canceller;
 
     internal AsyncResult(CallbackQueue? callbacks, Action<T>? callback, Action<Exception>? errorCallback)
     {
@@ -57,6 +58,16 @@ public sealed class AsyncResult<T>
         }
     }
 
+    /// <summary>
+    /// Cancels the task: if it has not started it never runs; if it is running in a worker process its
+    /// cancellation token (when its method takes one) is tripped, and after
+    /// <see cref="PoolOptions.CancellationGracePeriod"/> the worker is killed and replaced. The result fails
+    /// with <see cref="OperationCanceledException"/>. Goes beyond Python's ProcessPoolExecutor, whose
+    /// <c>cancel()</c> only works before a task starts.
+    /// </summary>
+    /// <returns>True if this call cancelled it; false if it had already completed.</returns>
+    public bool Cancel() => _canceller?.Invoke() ?? false;
+
     /// <summary>The result as a task, for <c>await</c>, <c>Task.WhenAll</c> and <c>Task.WhenAny</c>.</summary>
     /// <returns>A task that completes with the result.</returns>
     public Task<T> AsTask() => _completion.Task;
@@ -64,6 +75,8 @@ public sealed class AsyncResult<T>
     /// <summary>Makes the result awaitable.</summary>
     /// <returns>An awaiter.</returns>
     public TaskAwaiter<T> GetAwaiter() => _completion.Task.GetAwaiter();
+
+    internal void SetCanceller(Func<bool> canceller) => _canceller = canceller;
 
     internal bool TrySetResult(T value)
     {

@@ -15,20 +15,22 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <summary>Runs <paramref name="func"/> in a worker and waits for its result: Python's <c>apply()</c>.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="func">A static method or a lambda that captures nothing.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
     /// <exception cref="InvalidOperationException">The pool is closed.</exception>
     /// <exception cref="ObjectDisposedException">The pool is disposed.</exception>
-    TResult Apply<TResult>(Func<TResult> func);
+    TResult Apply<TResult>(Func<TResult> func, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="func"/> with one argument in a worker and waits for its result.</summary>
     /// <typeparam name="T1">The argument type.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="arg1">The argument.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ArgumentException">The delegate or the argument cannot be sent to a worker process.</exception>
-    TResult Apply<T1, TResult>(Func<T1, TResult> func, T1 arg1);
+    TResult Apply<T1, TResult>(Func<T1, TResult> func, T1 arg1, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="func"/> with two arguments in a worker and waits for its result.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -37,9 +39,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    TResult Apply<T1, T2, TResult>(Func<T1, T2, TResult> func, T1 arg1, T2 arg2);
+    TResult Apply<T1, T2, TResult>(Func<T1, T2, TResult> func, T1 arg1, T2 arg2, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="func"/> with three arguments in a worker and waits for its result.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -50,9 +53,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    TResult Apply<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, T1 arg1, T2 arg2, T3 arg3);
+    TResult Apply<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="func"/> with four arguments in a worker and waits for its result.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -65,21 +69,24 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    TResult Apply<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4);
+    TResult Apply<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="func"/> in a worker and waits for it to finish.</summary>
     /// <param name="func">A static method or a lambda that captures nothing.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
-    void Apply(Action func);
+    void Apply(Action func, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="func"/> with one argument in a worker and waits for it to finish.</summary>
     /// <typeparam name="T1">The argument type.</typeparam>
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="arg1">The argument.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ArgumentException">The delegate or the argument cannot be sent to a worker process.</exception>
-    void Apply<T1>(Action<T1> func, T1 arg1);
+    void Apply<T1>(Action<T1> func, T1 arg1, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="func"/> with two arguments in a worker and waits for it to finish.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -87,8 +94,9 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    void Apply<T1, T2>(Action<T1, T2> func, T1 arg1, T2 arg2);
+    void Apply<T1, T2>(Action<T1, T2> func, T1 arg1, T2 arg2, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="func"/> with three arguments in a worker and waits for it to finish.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -98,8 +106,9 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    void Apply<T1, T2, T3>(Action<T1, T2, T3> func, T1 arg1, T2 arg2, T3 arg3);
+    void Apply<T1, T2, T3>(Action<T1, T2, T3> func, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="func"/> with four arguments in a worker and waits for it to finish.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -111,17 +120,19 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    void Apply<T1, T2, T3, T4>(Action<T1, T2, T3, T4> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4);
+    void Apply<T1, T2, T3, T4>(Action<T1, T2, T3, T4> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default);
 
     /// <summary>Issues <paramref name="func"/> without waiting: Python's <c>apply_async()</c>.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="callback">Called once with the result, on the pool's callback thread.</param>
     /// <param name="errorCallback">Called once with the exception if the task fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending result.</returns>
     /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
-    AsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> func, Action<TResult>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> func, Action<TResult>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues <paramref name="func"/> with one argument without waiting.</summary>
     /// <typeparam name="T1">The argument type.</typeparam>
@@ -130,9 +141,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg1">The argument.</param>
     /// <param name="callback">Called once with the result, on the pool's callback thread.</param>
     /// <param name="errorCallback">Called once with the exception if the task fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending result.</returns>
     /// <exception cref="ArgumentException">The delegate or the argument cannot be sent to a worker process.</exception>
-    AsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, TResult> func, T1 arg1, Action<TResult>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, TResult> func, T1 arg1, Action<TResult>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues <paramref name="func"/> with two arguments without waiting.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -143,9 +155,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg2">The second argument.</param>
     /// <param name="callback">Called once with the result, on the pool's callback thread.</param>
     /// <param name="errorCallback">Called once with the exception if the task fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending result.</returns>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    AsyncResult<TResult> ApplyAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, T1 arg1, T2 arg2, Action<TResult>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<TResult> ApplyAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, T1 arg1, T2 arg2, Action<TResult>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues <paramref name="func"/> with three arguments without waiting.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -158,9 +171,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg3">The third argument.</param>
     /// <param name="callback">Called once with the result, on the pool's callback thread.</param>
     /// <param name="errorCallback">Called once with the exception if the task fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending result.</returns>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    AsyncResult<TResult> ApplyAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, T1 arg1, T2 arg2, T3 arg3, Action<TResult>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<TResult> ApplyAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, T1 arg1, T2 arg2, T3 arg3, Action<TResult>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues <paramref name="func"/> with four arguments without waiting.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -175,17 +189,19 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg4">The fourth argument.</param>
     /// <param name="callback">Called once with the result, on the pool's callback thread.</param>
     /// <param name="errorCallback">Called once with the exception if the task fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending result.</returns>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    AsyncResult<TResult> ApplyAsync<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4, Action<TResult>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<TResult> ApplyAsync<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4, Action<TResult>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues an action without waiting; its result is <see langword="null"/>, as Python's None.</summary>
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="callback">Called once with null when it finishes.</param>
     /// <param name="errorCallback">Called once with the exception if it fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending result.</returns>
     /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
-    AsyncResult<object?> ApplyAsync(Action func, Action<object?>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<object?> ApplyAsync(Action func, Action<object?>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues an action with one argument without waiting.</summary>
     /// <typeparam name="T1">The argument type.</typeparam>
@@ -193,9 +209,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg1">The argument.</param>
     /// <param name="callback">Called once with null when it finishes.</param>
     /// <param name="errorCallback">Called once with the exception if it fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending result.</returns>
     /// <exception cref="ArgumentException">The delegate or the argument cannot be sent to a worker process.</exception>
-    AsyncResult<object?> ApplyAsync<T1>(Action<T1> func, T1 arg1, Action<object?>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<object?> ApplyAsync<T1>(Action<T1> func, T1 arg1, Action<object?>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues an action with two arguments without waiting.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -205,9 +222,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg2">The second argument.</param>
     /// <param name="callback">Called once with null when it finishes.</param>
     /// <param name="errorCallback">Called once with the exception if it fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending result.</returns>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    AsyncResult<object?> ApplyAsync<T1, T2>(Action<T1, T2> func, T1 arg1, T2 arg2, Action<object?>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<object?> ApplyAsync<T1, T2>(Action<T1, T2> func, T1 arg1, T2 arg2, Action<object?>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues an action with three arguments without waiting.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -219,9 +237,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg3">The third argument.</param>
     /// <param name="callback">Called once with null when it finishes.</param>
     /// <param name="errorCallback">Called once with the exception if it fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending result.</returns>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    AsyncResult<object?> ApplyAsync<T1, T2, T3>(Action<T1, T2, T3> func, T1 arg1, T2 arg2, T3 arg3, Action<object?>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<object?> ApplyAsync<T1, T2, T3>(Action<T1, T2, T3> func, T1 arg1, T2 arg2, T3 arg3, Action<object?>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues an action with four arguments without waiting.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -235,9 +254,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="arg4">The fourth argument.</param>
     /// <param name="callback">Called once with null when it finishes.</param>
     /// <param name="errorCallback">Called once with the exception if it fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending result.</returns>
     /// <exception cref="ArgumentException">The delegate or an argument cannot be sent to a worker process.</exception>
-    AsyncResult<object?> ApplyAsync<T1, T2, T3, T4>(Action<T1, T2, T3, T4> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4, Action<object?>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<object?> ApplyAsync<T1, T2, T3, T4>(Action<T1, T2, T3, T4> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4, Action<object?>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Applies <paramref name="func"/> to every item and returns the results in input order: Python's <c>map()</c>.</summary>
     /// <typeparam name="T">The item type.</typeparam>
@@ -245,10 +265,11 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="iterable">The items; read in full before tasks are issued, as Python does.</param>
     /// <param name="chunksize">Items per message to a worker; null chooses <c>ceil(n / (4 × processes))</c>.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunksize"/> is less than 1.</exception>
-    IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null);
+    IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues a map without waiting: Python's <c>map_async()</c>.</summary>
     /// <typeparam name="T">The item type.</typeparam>
@@ -258,9 +279,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="chunksize">Items per message to a worker; null chooses automatically.</param>
     /// <param name="callback">Called once with the whole list of results.</param>
     /// <param name="errorCallback">Called once with the first exception if any task fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending list of results.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
-    AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Applies <paramref name="func"/> to every item and yields results in input order as they arrive:
@@ -272,9 +294,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="iterable">The items.</param>
     /// <param name="chunksize">Items per message to a worker; null means 1 for an input of unknown length.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
-    IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null);
+    IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default);
 
     /// <summary>As <see cref="Imap{T, TResult}"/> but yields results in completion order: Python's <c>imap_unordered()</c>.</summary>
     /// <typeparam name="T">The item type.</typeparam>
@@ -282,9 +305,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="iterable">The items.</param>
     /// <param name="chunksize">Items per message to a worker; null means 1 for an input of unknown length.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in completion order.</returns>
     /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
-    IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null);
+    IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default);
 
     /// <summary>Applies a two-argument <paramref name="func"/> to every pair: Python's <c>starmap()</c>.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -293,9 +317,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="iterable">The argument pairs.</param>
     /// <param name="chunksize">Items per message to a worker; null chooses automatically.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
-    IReadOnlyList<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null);
+    IReadOnlyList<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, CancellationToken cancellationToken = default);
 
     /// <summary>Applies a three-argument <paramref name="func"/> to every triple: Python's <c>starmap()</c>.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -305,9 +330,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="iterable">The argument triples.</param>
     /// <param name="chunksize">Items per message to a worker; null chooses automatically.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
-    IReadOnlyList<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null);
+    IReadOnlyList<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues a two-argument starmap without waiting: Python's <c>starmap_async()</c>.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -318,9 +344,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="chunksize">Items per message to a worker; null chooses automatically.</param>
     /// <param name="callback">Called once with the whole list of results.</param>
     /// <param name="errorCallback">Called once with the first exception if any task fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending list of results.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
-    AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues a three-argument starmap without waiting: Python's <c>starmap_async()</c>.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -332,9 +359,10 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="chunksize">Items per message to a worker; null chooses automatically.</param>
     /// <param name="callback">Called once with the whole list of results.</param>
     /// <param name="errorCallback">Called once with the first exception if any task fails.</param>
+    /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending list of results.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
-    AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null);
+    AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Stops accepting tasks; issued tasks finish and then the workers exit: Python's <c>close()</c>.</summary>
     void Close();

@@ -9,24 +9,30 @@ public abstract partial class PoolBase
     private const int MinReadAhead = 1024;
 
     /// <inheritdoc />
-    public IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null)
-        => Stream(func, iterable, chunksize, ordered: true);
+    public IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
+        => Stream(func, iterable, chunksize, ordered: true, cancellationToken);
 
     /// <inheritdoc />
-    public IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null)
-        => Stream(func, iterable, chunksize, ordered: false);
+    public IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
+        => Stream(func, iterable, chunksize, ordered: false, cancellationToken);
 
-    private StreamJob<TResult> Stream<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize, bool ordered)
+    private StreamJob<TResult> Stream<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize, bool ordered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
         ValidateChunksize(chunksize);
         ThrowIfNotRunning();
+        cancellationToken.ThrowIfCancellationRequested();
         var function = _executor.Prepare(func, func, nameof(func));
         int size = chunksize ?? (iterable.TryGetNonEnumeratedCount(out int n) ? AutoChunksize(n) : 1);
         int window = (int)Math.Min(int.MaxValue / 2, Math.Max((long)size * Processes * 4, MinReadAhead));
         var job = new StreamJob<TResult>(ordered, window);
         _streams[job] = job.Fail;
+        if (cancellationToken.CanBeCanceled)
+        {
+            job.CancelWith(cancellationToken, () => _executor.Cancel(job));
+        }
+
         Interlocked.Increment(ref _activeFeeders);
 
         // One feeder thread per call reads the input, so that a slow or blocking input never holds up

@@ -7,35 +7,36 @@ namespace Multiprocessing;
 public abstract partial class PoolBase
 {
     /// <inheritdoc />
-    public IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null)
-        => MapAsync(func, iterable, chunksize).Get();
+    public IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
+        => MapAsync(func, iterable, chunksize, cancellationToken: cancellationToken).Get();
 
     /// <inheritdoc />
-    public AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null)
-        => Many(func, func, iterable, chunksize, callback, errorCallback);
+    public AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default)
+        => Many(func, func, iterable, chunksize, callback, errorCallback, cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null)
-        => StarmapAsync(func, iterable, chunksize).Get();
+    public IReadOnlyList<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
+        => StarmapAsync(func, iterable, chunksize, cancellationToken: cancellationToken).Get();
 
     /// <inheritdoc />
-    public IReadOnlyList<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null)
-        => StarmapAsync(func, iterable, chunksize).Get();
+    public IReadOnlyList<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
+        => StarmapAsync(func, iterable, chunksize, cancellationToken: cancellationToken).Get();
 
     /// <inheritdoc />
-    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null)
-        => Many(func, func is null ? null! : Invokers.Func2(func), iterable, chunksize, callback, errorCallback);
+    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default)
+        => Many(func, func is null ? null! : Invokers.Func2(func), iterable, chunksize, callback, errorCallback, cancellationToken);
 
     /// <inheritdoc />
-    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null)
-        => Many(func, func is null ? null! : Invokers.Func3(func), iterable, chunksize, callback, errorCallback);
+    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default)
+        => Many(func, func is null ? null! : Invokers.Func3(func), iterable, chunksize, callback, errorCallback, cancellationToken);
 
-    private AsyncResult<IReadOnlyList<TResult>> Many<TArgs, TResult>(Delegate func, Func<TArgs, TResult> invoke, IEnumerable<TArgs> iterable, int? chunksize, Action<IReadOnlyList<TResult>>? callback, Action<Exception>? errorCallback)
+    private AsyncResult<IReadOnlyList<TResult>> Many<TArgs, TResult>(Delegate func, Func<TArgs, TResult> invoke, IEnumerable<TArgs> iterable, int? chunksize, Action<IReadOnlyList<TResult>>? callback, Action<Exception>? errorCallback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
         ValidateChunksize(chunksize);
         ThrowIfNotRunning();
+        cancellationToken.ThrowIfCancellationRequested();
         var function = _executor.Prepare(func, invoke, nameof(func));
 
         // Python's map reads the whole input first too: the length decides the chunk size.
@@ -58,6 +59,7 @@ public abstract partial class PoolBase
         }
 
         Submit(chunks);
+        WireCancellation(job, result, cancellationToken);
         return result;
     }
 }

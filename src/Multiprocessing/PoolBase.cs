@@ -207,6 +207,29 @@ public abstract partial class PoolBase : IPool
         }
     }
 
+    /// <summary>
+    /// Ties a job to its token and to <see cref="AsyncResult{T}.Cancel"/>: the result fails with
+    /// <see cref="OperationCanceledException"/> at once, chunks not started are dropped, running ones are
+    /// asked to stop and killed after the grace period (see the executor).
+    /// </summary>
+    private void WireCancellation<TResult, TOut>(ListJob<TResult, TOut> job, AsyncResult<TOut> result, CancellationToken cancellationToken)
+    {
+        result.SetCanceller(() =>
+        {
+            if (job.Cancel(cancellationToken))
+            {
+                _executor.Cancel(job);
+                return true;
+            }
+
+            return false;
+        });
+        if (cancellationToken.CanBeCanceled)
+        {
+            job.Registration = cancellationToken.UnsafeRegister(static state => ((Func<bool>)state!)(), (Func<bool>)result.Cancel);
+        }
+    }
+
     private static void ValidateChunksize(int? chunksize)
     {
         if (chunksize is { } c && c < 1)

@@ -9,6 +9,9 @@ public static class PoolDefaults
     /// <summary>How long a new worker may take to connect and run its initializer: 60 seconds.</summary>
     public static readonly TimeSpan WorkerStartTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a cancelled running task may take to stop before its worker is killed: 2 seconds.</summary>
+    public static readonly TimeSpan CancellationGracePeriod = TimeSpan.FromSeconds(2);
+
     /// <summary>How many initializer failures in a row break the pool: 3.</summary>
     public const int MaxInitializerFailures = 3;
 

@@ -50,6 +50,19 @@ public sealed record PoolOptions
     /// </summary>
     public TimeSpan? TaskTimeout { get; init; }
 
+    /// <summary>
+    /// How long a cancelled task that is running in a worker process may take to notice its cancellation
+    /// token before its worker is killed and replaced. Default 2 seconds.
+    /// </summary>
+    public TimeSpan CancellationGracePeriod { get; init; } = PoolDefaults.CancellationGracePeriod;
+
+    /// <summary>
+    /// A worker process whose working set exceeds this many bytes after a task is recycled: it takes no
+    /// more tasks, finishes what it holds and is replaced. Reported as recycling, never as a crash. Null
+    /// means no limit. <see cref="ThreadedPool"/> ignores it.
+    /// </summary>
+    public long? MaxMemoryPerChild { get; init; }
+
     internal int EffectiveProcesses => Processes ?? PoolDefaults.Processes;
 
     internal void Validate()
@@ -95,6 +108,16 @@ public sealed record PoolOptions
         if (MaxInitializerFailures < 1)
         {
             problems.Add($"MaxInitializerFailures must be at least 1 (was {MaxInitializerFailures}).");
+        }
+
+        if (CancellationGracePeriod < TimeSpan.Zero)
+        {
+            problems.Add($"CancellationGracePeriod must not be negative (was {CancellationGracePeriod}).");
+        }
+
+        if (MaxMemoryPerChild is { } mem && mem < 1)
+        {
+            problems.Add($"MaxMemoryPerChild must be positive or null (was {mem}).");
         }
 
         if (MaxRetries < 0)

@@ -102,6 +102,60 @@ public sealed class FaultContainmentTests
     }
 
     [Fact]
+    public void Cancel_RunningTaskTakingToken_SeesCancellationAndWorkerSurvives()
+    {
+        using var gate = new Gate();
+        string marker = gate.Path + ".cancelled";
+        using var pool = new Pool(new PoolOptions { Processes = 1, CancellationGracePeriod = TimeSpan.FromSeconds(30) });
+        int pid = pool.Apply(Tasks.WorkerPid, 0);
+        using var cts = new CancellationTokenSource();
+        var running = pool.ApplyAsync(CancelTasks.WaitForCancellation, marker, CancellationToken.None, cancellationToken: cts.Token);
+        Assert.True(Gate.WaitOpen(marker + ".started", Timeout), "the task never started");
+        cts.Cancel();
+        Assert.Throws<OperationCanceledException>(() => running.Get(Timeout));
+        Assert.True(Gate.WaitOpen(marker, Timeout), "the running task never saw its token fire");
+        Assert.Equal(pid, pool.Apply(Tasks.WorkerPid, 0));
+        File.Delete(marker);
+        File.Delete(marker + ".started");
+    }
+
+    [Fact]
+    public void Cancel_RunningTaskIgnoringToken_WorkerKilledAfterGracePeriod()
+    {
+        using var gate = new Gate();
+        using var pool = new Pool(new PoolOptions { Processes = 1, CancellationGracePeriod = TimeSpan.FromMilliseconds(100) });
+        int pid = pool.Apply(Tasks.WorkerPid, 0);
+        var running = pool.ApplyAsync(CancelTasks.IgnoreCancellation, gate.Path, CancellationToken.None);
+        Assert.True(Gate.WaitOpen(gate.Path + ".started", Timeout), "the task never started");
+        running.Cancel();
+        Assert.Throws<OperationCanceledException>(() => running.Get(Timeout));
+        Assert.NotEqual(pid, pool.Apply(Tasks.WorkerPid, 0));
+        File.Delete(gate.Path + ".started");
+    }
+
+    [Fact]
+    public void MaxMemoryPerChild_Exceeded_RecyclesWorkerWithoutFailingTasks()
+    {
+        using var pool = new Pool(new PoolOptions { Processes = 1, MaxMemoryPerChild = 1 });
+        var pids = pool.Map(Tasks.WorkerPid, Enumerable.Range(0, 4), 1);
+        Assert.Equal(4, pids.Count);
+        Assert.True(pids.Distinct().Count() >= 2, "a worker over its memory limit must be replaced");
+    }
+}
+
+/// <summary>
+/// Kills child processes of the test process at random, so it must run alone: any other test's workers
+/// would be victims too.
+/// </summary>
+[CollectionDefinition(nameof(ChaosCollection), DisableParallelization = true)]
+public sealed class ChaosCollection;
+
+[Collection(nameof(ChaosCollection))]
+public sealed class ChaosTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
     public void Chaos_WorkersKilledAtRandom_MapReturnsExactResultsInOrder()
     {
         const int n = 100_000;

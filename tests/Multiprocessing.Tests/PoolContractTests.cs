@@ -518,6 +518,69 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void ApplyAsync_CancelledBeforeStart_NeverRunsAndFailsWithOperationCanceled()
+    {
+        using var gate = new Gate();
+        using var pool = CreatePool(1);
+        string marker = gate.Path + ".ran";
+        using var cts = new CancellationTokenSource();
+        var blocker = pool.ApplyAsync(Tasks.WaitForGate, gate.Path);
+        var queued = pool.ApplyAsync(Tasks.WriteFile, marker, cancellationToken: cts.Token);
+        cts.Cancel();
+        Assert.True(queued.Wait(Timeout));
+        Assert.Throws<OperationCanceledException>(() => queued.Get());
+        gate.Open();
+        Assert.Equal(1, blocker.Get(Timeout));
+        pool.Close();
+        Assert.True(pool.Join(Timeout));
+        Assert.False(File.Exists(marker), "a task cancelled before it started must never run");
+    }
+
+    [Fact]
+    public void AsyncResultCancel_BeforeAndAfterCompletion_ReportsWhetherItCancelled()
+    {
+        using var gate = new Gate();
+        using var pool = CreatePool(1);
+        var blocker = pool.ApplyAsync(Tasks.WaitForGate, gate.Path);
+        var queued = pool.MapAsync(Tasks.Square, Enumerable.Range(0, 10));
+        Assert.True(queued.Cancel());
+        Assert.True(queued.IsReady);
+        Assert.Throws<OperationCanceledException>(() => queued.Get());
+        gate.Open();
+        Assert.Equal(1, blocker.Get(Timeout));
+        Assert.False(blocker.Cancel());
+        Assert.Equal(4, pool.Apply(Tasks.Square, 2));
+    }
+
+    [Fact]
+    public void Map_TokenAlreadyCancelled_ThrowsAtTheCall()
+    {
+        using var pool = CreatePool(1);
+        Assert.Throws<OperationCanceledException>(() => pool.Map(Tasks.Square, [1, 2], cancellationToken: new CancellationToken(true)));
+        Assert.Throws<OperationCanceledException>(() => pool.Imap(Tasks.Square, [1, 2], cancellationToken: new CancellationToken(true)));
+    }
+
+    [Fact]
+    public void Imap_Cancelled_EnumerationThrowsOperationCanceled()
+    {
+        using var pool = CreatePool(1);
+        using var cts = new CancellationTokenSource();
+        var seen = new List<int>();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            foreach (var x in pool.Imap(Tasks.Identity, Tasks.Naturals(), 1, cts.Token))
+            {
+                seen.Add(x);
+                if (x == 10)
+                {
+                    cts.Cancel();
+                }
+            }
+        });
+        Assert.Equal(Enumerable.Range(0, 11), seen.Take(11));
+    }
+
+    [Fact]
     public void Processes_ReportsConfiguredCount()
     {
         using var pool = CreatePool(3);

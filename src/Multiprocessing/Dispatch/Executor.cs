@@ -25,6 +25,11 @@ internal abstract class Executor
     {
     }
 
+    /// <summary>The job was cancelled: stop its running chunks (queued ones are dropped as abandoned).</summary>
+    public virtual void Cancel(Job job)
+    {
+    }
+
     /// <summary>No more chunks will come: finish the queued ones, then let the workers exit.</summary>
     public abstract void Close();
 

@@ -11,6 +11,7 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>
     private readonly Func<TResult[], TOut> _project;
     private int _remaining;
     private int _finished;
+    private int _cancelled;
 
     public ListJob(int count, AsyncResult<TOut> result, Func<TResult[], TOut> project)
     {
@@ -25,6 +26,17 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>
     }
 
     public override bool IsAbandoned => Volatile.Read(ref _finished) != 0;
+
+    /// <summary>The cancellation token's registration, disposed when the job finishes.</summary>
+    public CancellationTokenRegistration Registration { get; set; }
+
+    /// <summary>Fails the job with <see cref="OperationCanceledException"/>; false if it had already finished.</summary>
+    public bool Cancel(CancellationToken token)
+    {
+        bool wasRunning = Volatile.Read(ref _finished) == 0;
+        Finish(new OperationCanceledException("The task was cancelled.", token));
+        return wasRunning && _result.IsReady && !_result.IsSuccessful && Volatile.Read(ref _cancelled) == 1;
+    }
 
     public override void CompleteChunk(long start, TResult[] results, IReadOnlyList<(int Offset, Exception Error)>? failures)
     {
@@ -51,6 +63,12 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>
         if (Interlocked.Exchange(ref _finished, 1) != 0)
         {
             return;
+        }
+
+        Registration.Dispose();
+        if (error is OperationCanceledException and not PoolTerminatedException)
+        {
+            Volatile.Write(ref _cancelled, 1);
         }
 
         if (error is null)

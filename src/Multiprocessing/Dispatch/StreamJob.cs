@@ -21,6 +21,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
     private Exception? _fatal;
     private bool _abandoned;
     private int _enumerated;
+    private CancellationTokenRegistration _registration;
 
     public StreamJob(bool ordered, int window)
     {
@@ -59,6 +60,24 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
             _inputError = error;
             Monitor.PulseAll(_gate);
         }
+    }
+
+    /// <summary>Cancels the stream when <paramref name="token"/> fires: remaining items fail with
+    /// <see cref="OperationCanceledException"/> and the feeder stops reading the input.</summary>
+    public void CancelWith(CancellationToken token, Action onCancelled)
+    {
+        _registration = token.UnsafeRegister(
+            _ =>
+            {
+                Fail(new OperationCanceledException("The Imap call was cancelled.", token));
+                lock (_gate)
+                {
+                    _abandoned = true;
+                }
+
+                onCancelled();
+            },
+            null);
     }
 
     /// <summary>Every remaining item fails with <paramref name="error"/> (the pool was terminated).</summary>
@@ -191,6 +210,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
         }
         finally
         {
+            _registration.Dispose();
             lock (_gate)
             {
                 _abandoned = true;

@@ -29,4 +29,10 @@ internal enum FrameKind : byte
 
     /// <summary>Parent → worker: finish the chunks already sent, then exit.</summary>
     Shutdown = 9,
+
+    /// <summary>Parent → worker: chunk id whose tasks are cancelled (trip their token; skip it if not started).</summary>
+    Cancel = 10,
+
+    /// <summary>Worker → parent: recycle me (my memory passed MaxMemoryPerChild); not a crash.</summary>
+    Retire = 11,
 }

@@ -57,7 +57,7 @@ internal sealed class FrameReader : IDisposable
         }
 
         byte k = _buffer[_start + 4];
-        if (k is < (byte)FrameKind.Hello or > (byte)FrameKind.Shutdown)
+        if (k is < (byte)FrameKind.Hello or > (byte)FrameKind.Retire)
         {
             throw new InvalidDataException($"Corrupt stream: unknown frame kind {k}.");
         }

@@ -13,10 +13,13 @@ internal sealed class InitMessage
 
     public byte[]? InitArgs { get; init; }
 
+    /// <summary>MaxMemoryPerChild in bytes; 0 for no limit.</summary>
+    public long MaxMemoryPerChild { get; init; }
+
     public void Write(IBufferWriter<byte> output)
     {
         var writer = new MessagePackWriter(output);
-        writer.WriteArrayHeader(3);
+        writer.WriteArrayHeader(4);
         writer.Write(SerializerType);
         if (Initializer is null)
         {
@@ -28,13 +31,14 @@ internal sealed class InitMessage
         }
 
         writer.Write(InitArgs);
+        writer.Write(MaxMemoryPerChild);
         writer.Flush();
     }
 
     public static InitMessage Read(ReadOnlyMemory<byte> body)
     {
         var reader = new MessagePackReader(body);
-        if (reader.ReadArrayHeader() != 3)
+        if (reader.ReadArrayHeader() != 4)
         {
             throw new InvalidDataException("Malformed init frame.");
         }
@@ -42,6 +46,7 @@ internal sealed class InitMessage
         string serializer = reader.ReadString() ?? throw new InvalidDataException("Init frame without serializer.");
         FunctionDescriptor? initializer = reader.TryReadNil() ? null : FunctionDescriptor.Read(ref reader);
         byte[]? args = reader.TryReadNil() ? null : reader.ReadBytes()?.ToArray();
-        return new InitMessage { SerializerType = serializer, Initializer = initializer, InitArgs = args };
+        long maxMemory = reader.ReadInt64();
+        return new InitMessage { SerializerType = serializer, Initializer = initializer, InitArgs = args, MaxMemoryPerChild = maxMemory };
     }
 }

@@ -14,7 +14,7 @@ public sealed class MessagePackPoolSerializer : IPoolSerializer
     // Worker and parent are the same program on the same machine, so the typeless resolver may name any
     // type: the stream never carries data from anyone else (the socket is authenticated).
     private static readonly MessagePackSerializerOptions s_options = MessagePackSerializerOptions.Standard
-        .WithResolver(TypelessContractlessStandardResolver.Instance)
+        .WithResolver(CompositeResolver.Create([Serialization.CancellationTokenFormatter.Instance], [TypelessContractlessStandardResolver.Instance]))
         .WithSecurity(MessagePackSecurity.TrustedData);
 
     /// <inheritdoc />

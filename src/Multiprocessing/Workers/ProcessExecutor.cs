@@ -80,7 +80,7 @@ internal sealed class ProcessExecutor : Executor
         }
 
         var initBody = new ArrayBufferWriterBytes();
-        new InitMessage { SerializerType = serializerType.AssemblyQualifiedName, Initializer = initializer, InitArgs = initArgs }.Write(initBody);
+        new InitMessage { SerializerType = serializerType.AssemblyQualifiedName, Initializer = initializer, InitArgs = initArgs, MaxMemoryPerChild = options.MaxMemoryPerChild ?? 0 }.Write(initBody);
         _initBody = initBody.ToArray();
 
         if (options.TaskTimeout is { } limit)
@@ -241,6 +241,56 @@ internal sealed class ProcessExecutor : Executor
                     target.CloseSocket();
                 }
             }
+        }
+    }
+
+    public override void Cancel(Job job)
+    {
+        List<(WorkerProcess Worker, long Chunk)> running = [];
+        lock (_gate)
+        {
+            foreach (var w in _workers)
+            {
+                foreach (var chunk in w.InFlight.Values)
+                {
+                    if (chunk.Job == job)
+                    {
+                        running.Add((w, chunk.Id));
+                    }
+                }
+            }
+        }
+
+        foreach (var (w, id) in running)
+        {
+            try
+            {
+                w.SendCancel(id);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                w.CloseSocket();
+                continue;
+            }
+
+            // Cooperative first; a task that ignores its token is stopped the only sure way.
+            _ = Task.Delay(_options.CancellationGracePeriod).ContinueWith(
+                _ =>
+                {
+                    bool kill;
+                    lock (_gate)
+                    {
+                        kill = w.State != WorkerState.Dead && w.Status.RunningChunk == id && w.InFlight.ContainsKey(id);
+                    }
+
+                    if (kill)
+                    {
+                        w.Kill();
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
     }
 
@@ -463,6 +513,9 @@ internal sealed class ProcessExecutor : Executor
                     case FrameKind.Result:
                         OnResult(worker, body);
                         break;
+                    case FrameKind.Retire:
+                        OnRetire(worker);
+                        break;
                     case FrameKind.ChunkFailed:
                         OnChunkFailed(worker, BinaryPrimitives.ReadInt64LittleEndian(body.Span), ReadError(body[8..]));
                         break;
@@ -503,6 +556,24 @@ internal sealed class ProcessExecutor : Executor
 
             _everReady = true;
             _startFailuresInRow = 0;
+        }
+    }
+
+    private void OnRetire(WorkerProcess worker)
+    {
+        bool replace;
+        lock (_gate)
+        {
+            replace = worker.State == WorkerState.Ready && !_terminated && _broken is null && (!_closed || _pending.Count > 0);
+            if (worker.State == WorkerState.Ready)
+            {
+                worker.State = WorkerState.Retiring;
+            }
+        }
+
+        if (replace)
+        {
+            StartWorker(throwIfCannot: false);
         }
     }
 
@@ -667,13 +738,13 @@ internal sealed class ProcessExecutor : Executor
             {
                 long running = worker.Status.RunningChunk;
                 ProcessChunk culprit = lost.Find(c => c.Id == running) ?? lost[0];
-                bool retry = worker.TimedOutChunk != culprit.Id && culprit.Attempts.Count < _options.MaxRetries;
+                bool retry = worker.TimedOutChunk != culprit.Id && !culprit.Job.IsAbandoned && culprit.Attempts.Count < _options.MaxRetries;
                 if (retry)
                 {
                     culprit.Attempts.Add(Describe(worker, exitCode, failure));
                 }
 
-                var requeue = new Queue<ProcessChunk>(lost.Where(c => retry || c != culprit).Concat(_pending));
+                var requeue = new Queue<ProcessChunk>(lost.Where(c => (retry || c != culprit) && !c.Job.IsAbandoned).Concat(_pending));
                 _pending.Clear();
                 foreach (var c in requeue)
                 {

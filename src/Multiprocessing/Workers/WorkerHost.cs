@@ -7,6 +7,7 @@ using Multiprocessing.Functions;
 using Multiprocessing.Protocol;
 using Multiprocessing.Serialization;
 
+
 namespace Multiprocessing.Workers;
 
 /// <summary>
@@ -19,6 +20,11 @@ internal static class WorkerHost
     private const int FlushThreshold = 256 * 1024;
 
     private static Action? s_beforeEachItem;
+
+    private static readonly object s_cancelGate = new();
+    private static readonly HashSet<long> s_cancelledBeforeStart = [];
+    private static long s_runningChunk;
+    private static CancellationTokenSource? s_runningCancellation;
 
     public static void RunAndExit()
     {
@@ -103,6 +109,7 @@ internal static class WorkerHost
         var readerThread = new Thread(() => ReadLoop(reader, queue)) { IsBackground = true, Name = "Multiprocessing worker reader" };
         readerThread.Start();
 
+        long maxMemory = init.MaxMemoryPerChild;
         var functions = new Dictionary<int, Func<IPoolSerializer, ReadOnlyMemory<byte>, PooledBufferWriter, long, RemoteError?>>();
         var failedFunctions = new Dictionary<int, RemoteError>();
         while (true)
@@ -120,9 +127,24 @@ internal static class WorkerHost
                     break;
                 case FrameKind.Chunk:
                     long chunkId = BitConverter.ToInt64(frame.Body, 0);
+                    if (!BeginChunk(chunkId))
+                    {
+                        WriteError(output, FrameKind.ChunkFailed, chunkId, RemoteError.From(new OperationCanceledException("The task was cancelled before it started.")));
+                        break;
+                    }
+
                     status?.Started(chunkId);
                     RunChunk(frame.Body, serializer, functions, failedFunctions, output);
                     status?.Finished();
+                    EndChunk();
+                    if (maxMemory > 0 && Environment.WorkingSet > maxMemory)
+                    {
+                        // MaxMemoryPerChild: ask to be recycled; the parent sends no more work and a Shutdown.
+                        Send(socket, output);
+                        FrameWriter.Empty(output, FrameKind.Retire);
+                        Send(socket, output);
+                        maxMemory = 0;
+                    }
                     if (output.WrittenCount >= FlushThreshold)
                     {
                         Send(socket, output);
@@ -144,6 +166,13 @@ internal static class WorkerHost
         {
             while (reader.TryRead(out var kind, out var body))
             {
+                if (kind == FrameKind.Cancel)
+                {
+                    // Handled here, not in the queue: the main thread is busy running the very task to stop.
+                    CancelChunk(BitConverter.ToInt64(body.Span));
+                    continue;
+                }
+
                 queue.Add((kind, body.ToArray()));
                 if (kind == FrameKind.Shutdown)
                 {
@@ -162,6 +191,49 @@ internal static class WorkerHost
         // its main thread is stuck in a task, so the process ends here and now.
         using var self = Process.GetCurrentProcess();
         self.Kill();
+    }
+
+    /// <summary>Marks a chunk as running with a fresh token; false if it was cancelled before it started.</summary>
+    private static bool BeginChunk(long chunkId)
+    {
+        lock (s_cancelGate)
+        {
+            if (s_cancelledBeforeStart.Remove(chunkId))
+            {
+                return false;
+            }
+
+            s_runningChunk = chunkId;
+            s_runningCancellation = new CancellationTokenSource();
+            CancellationTokenFormatter.Current = s_runningCancellation.Token;
+            return true;
+        }
+    }
+
+    private static void EndChunk()
+    {
+        lock (s_cancelGate)
+        {
+            s_runningChunk = 0;
+            s_runningCancellation?.Dispose();
+            s_runningCancellation = null;
+            CancellationTokenFormatter.Current = default;
+        }
+    }
+
+    private static void CancelChunk(long chunkId)
+    {
+        lock (s_cancelGate)
+        {
+            if (s_runningChunk == chunkId)
+            {
+                s_runningCancellation?.Cancel();
+            }
+            else
+            {
+                s_cancelledBeforeStart.Add(chunkId);
+            }
+        }
     }
 
     private static void Define(byte[] body, Dictionary<int, Func<IPoolSerializer, ReadOnlyMemory<byte>, PooledBufferWriter, long, RemoteError?>> functions, Dictionary<int, RemoteError> failed)

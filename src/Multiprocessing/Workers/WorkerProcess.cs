@@ -98,6 +98,18 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
+    public void SendCancel(long chunkId)
+    {
+        lock (_writeLock)
+        {
+            _headers.Clear();
+            int frame = FrameWriter.Begin(_headers, FrameKind.Cancel);
+            FrameWriter.Int64(_headers, chunkId);
+            FrameWriter.End(_headers, frame);
+            SendAll([_headers.WrittenSegment]);
+        }
+    }
+
     public void SendShutdown()
     {
         lock (_writeLock)

@@ -89,3 +89,27 @@ public static class FaultTasks
         return 0;
     }
 }
+
+/// <summary>Tasks for cancellation.</summary>
+public static class CancelTasks
+{
+    /// <summary>Waits for its token; when it fires, leaves a marker file (proof the worker tripped it) and stops.</summary>
+    public static int WaitForCancellation(string marker, CancellationToken token)
+    {
+        File.WriteAllText(marker + ".started", "running");
+        if (token.WaitHandle.WaitOne(Tasks.GateTimeout))
+        {
+            File.WriteAllText(marker, "saw cancellation");
+            token.ThrowIfCancellationRequested();
+        }
+
+        return 0;
+    }
+
+    /// <summary>Ignores cancellation: runs until its gate opens.</summary>
+    public static int IgnoreCancellation(string gate, CancellationToken token)
+    {
+        File.WriteAllText(gate + ".started", "running");
+        return Gate.WaitOpen(gate, Tasks.GateTimeout) ? 1 : 0;
+    }
+}
