@@ -85,23 +85,27 @@ internal sealed class FrameReader : IDisposable
             return true;
         }
 
-        if (_buffer.Length - _start < needed)
+        if (_start > 0 && (_start == _end || _buffer.Length - _start < needed))
         {
-            // Grow (or compact into a new array): the current frame must fit contiguously.
-            byte[] next = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Min(_buffer.Length * 2, int.MaxValue / 2)));
-            _buffer.AsSpan(_start, _end - _start).CopyTo(next);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = next;
+            // Move what is buffered to the front: the frame must be contiguous.
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
             _end -= _start;
             _start = 0;
-        }
-        else if (_start > 0 && _start == _end)
-        {
-            _start = _end = 0;
         }
 
         while (_end - _start < needed)
         {
+            if (_end == _buffer.Length)
+            {
+                // Grow with the data that actually arrives, never to the length a header claims: a corrupt
+                // or hostile length must not make this process allocate gigabytes up front.
+                long grown = Math.Min((long)needed, Math.Max((long)_buffer.Length * 2, 64 * 1024));
+                byte[] next = ArrayPool<byte>.Shared.Rent((int)Math.Min(grown, Array.MaxLength));
+                _buffer.AsSpan(0, _end).CopyTo(next);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = next;
+            }
+
             int n = _stream.Read(_buffer, _end, _buffer.Length - _end);
             if (n == 0)
             {

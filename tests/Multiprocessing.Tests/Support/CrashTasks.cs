@@ -113,3 +113,19 @@ public static class CancelTasks
         return Gate.WaitOpen(gate, Tasks.GateTimeout) ? 1 : 0;
     }
 }
+
+/// <summary>A worker that is itself the parent of a pool, to test what happens when a parent dies.</summary>
+public static class NestedTasks
+{
+    /// <summary>Starts a pool inside this worker, writes "ownPid innerPid innerPid…" to a file, waits for the gate.</summary>
+    public static int HoldNestedPool(string pidFile, string gate)
+    {
+        var inner = new Pool(2);
+        var pids = inner.Map(Tasks.WorkerPid, Enumerable.Range(0, 20), 1).Distinct();
+        File.WriteAllText(pidFile + ".tmp", string.Join(' ', new[] { Environment.ProcessId }.Concat(pids)));
+        File.Move(pidFile + ".tmp", pidFile);
+        Gate.WaitOpen(gate, Tasks.GateTimeout);
+        inner.Dispose();
+        return 0;
+    }
+}
