@@ -37,6 +37,32 @@ internal static class Children
     public static int RunPingPongChild(string[] args)
     {
         byte[] b = new byte[1];
+        if (args.Length >= 3 && args[1] == "bulk")
+        {
+            // Store and forward: read a length-prefixed message whole, then send it back whole.
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            socket.Connect(new UnixDomainSocketEndPoint(args[2]));
+            byte[] header = new byte[8];
+            byte[] buffer = [];
+            while (ReceiveExactly(socket, header))
+            {
+                int length = (int)BitConverter.ToInt64(header);
+                if (buffer.Length < length)
+                {
+                    buffer = new byte[length];
+                }
+
+                if (!ReceiveExactly(socket, buffer.AsSpan(0, length)))
+                {
+                    break;
+                }
+
+                SendAll(socket, buffer.AsSpan(0, length));
+            }
+
+            return 0;
+        }
+
         if (args.Length >= 3 && args[1] == "socket")
         {
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -99,7 +125,29 @@ internal static class Children
     }
 
     /// <summary>Times <paramref name="n"/> 1-byte round trips to a child over a Unix domain socket; microseconds.</summary>
-    public static double[] PingPongSocket(int n, int warmup)
+    public static double[] PingPongSocket(int n, int warmup) => WithChild("socket", socket =>
+    {
+        byte[] b = [42];
+        var samples = new double[n];
+        for (int i = 0; i < warmup + n; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            socket.Send(b);
+            if (socket.Receive(b) != 1)
+            {
+                throw new IOException("The ping-pong child went away.");
+            }
+
+            if (i >= warmup)
+            {
+                samples[i - warmup] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+            }
+        }
+
+        return samples;
+    });
+
+    private static T WithChild<T>(string mode, Func<Socket, T> body)
     {
         string dir = Path.Combine(Path.GetTempPath(), "mpbench-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
@@ -109,30 +157,18 @@ internal static class Children
             using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             listener.Bind(new UnixDomainSocketEndPoint(path));
             listener.Listen(1);
-            using var child = Process.Start(Self(PingPongFlag, "socket", path)) ?? throw new InvalidOperationException("The ping-pong child did not start.");
+            using var child = Process.Start(Self(PingPongFlag, mode, path)) ?? throw new InvalidOperationException("The child did not start.");
             try
             {
-                using var socket = listener.Accept();
-                byte[] b = [42];
-                var samples = new double[n];
-                for (int i = 0; i < warmup + n; i++)
+                T result;
+                using (var socket = listener.Accept())
                 {
-                    long t0 = Stopwatch.GetTimestamp();
-                    socket.Send(b);
-                    if (socket.Receive(b) != 1)
-                    {
-                        throw new IOException("The ping-pong child went away.");
-                    }
-
-                    if (i >= warmup)
-                    {
-                        samples[i - warmup] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-                    }
+                    result = body(socket);
+                    socket.Shutdown(SocketShutdown.Both);
                 }
 
-                socket.Shutdown(SocketShutdown.Both);
                 child.WaitForExit(5000);
-                return samples;
+                return result;
             }
             finally
             {
@@ -153,6 +189,88 @@ internal static class Children
                 // Temp clutter only.
             }
         }
+    }
+
+    private static bool ReceiveExactly(Socket socket, Span<byte> buffer)
+    {
+        int got = 0;
+        while (got < buffer.Length)
+        {
+            int n = socket.Receive(buffer[got..]);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            got += n;
+        }
+
+        return true;
+    }
+
+    private static void SendAll(Socket socket, ReadOnlySpan<byte> data)
+    {
+        int sent = 0;
+        while (sent < data.Length)
+        {
+            sent += socket.Send(data[sent..]);
+        }
+    }
+
+    /// <summary>
+    /// The transport floor for W7: <paramref name="data"/> sent to a child over a Unix domain socket, read
+    /// there whole, and sent back whole (store and forward, as a worker does), <paramref name="reps"/> times.
+    /// Buffers are allocated once and reused, so this is the kernel copies and nothing else. Seconds per round trip.
+    /// </summary>
+    public static double[] BulkEcho(byte[] data, int reps)
+    {
+        return WithChild("bulk", socket =>
+        {
+            byte[] back = new byte[data.Length];
+            byte[] header = BitConverter.GetBytes((long)data.Length);
+            SendAll(socket, header);
+            SendAll(socket, data);
+            ReceiveExactly(socket, back);
+            var samples = new double[reps];
+            for (int i = 0; i < reps; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                SendAll(socket, header);
+                SendAll(socket, data);
+                ReceiveExactly(socket, back);
+                samples[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            }
+
+            if (!back.AsSpan().SequenceEqual(data))
+            {
+                throw new InvalidOperationException("The echo came back changed.");
+            }
+
+            return samples;
+        });
+    }
+
+    /// <summary>
+    /// The start-up floor for W8: seconds from starting this program as a child (a bare .NET process) to its
+    /// first 1-byte answer over a Unix domain socket.
+    /// </summary>
+    public static double ChildStartToFirstByte()
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        double seconds = 0;
+        WithChild("socket", socket =>
+        {
+            byte[] b = [1];
+            socket.Send(b);
+            if (socket.Receive(b) != 1)
+            {
+                throw new IOException("The child went away.");
+            }
+
+            seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            return seconds;
+        });
+        return seconds;
     }
 
     /// <summary>

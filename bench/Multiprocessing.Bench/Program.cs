@@ -222,7 +222,8 @@ internal sealed record Machine(IReadOnlyList<(string Key, string Value)> Facts)
             ("OS", $"{os} ({RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.OSArchitecture})"),
             (".NET", $"{RuntimeInformation.FrameworkDescription}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, default tiered compilation"),
             ("Python", python is null ? $"skipped: {pythonReason}" : $"CPython {python.Version} ({python.Executable})"),
-            ("Load average (1/5/15 min)", $"{loadStart} at start, {loadEnd} at the end"),
+            ("Load average (1/5/15 min)", $"{loadStart} at start, {loadEnd} at the end (the benchmark's own parent and workers count in it)"),
+            ("Priority", ProcInfo.Nice() is { } nice ? $"nice {nice} (children inherit it){(nice < 0 ? "; raised because other jobs shared the machine" : string.Empty)}" : "n/a"),
             ("Run time", $"{elapsed.TotalSeconds:F0} s"),
         ]);
     }

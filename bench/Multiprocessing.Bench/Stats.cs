@@ -147,6 +147,19 @@ internal static class ProcInfo
 
     public static double RssMb() => StatusKb("VmRSS:") / 1024.0;
 
+    /// <summary>This process's nice value (field 19 of /proc/self/stat), or null.</summary>
+    public static int? Nice()
+    {
+        string? stat = TryRead("/proc/self/stat");
+        if (stat is null)
+        {
+            return null;
+        }
+
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return fields.Length > 16 && int.TryParse(fields[16], CultureInfo.InvariantCulture, out int nice) ? nice : null;
+    }
+
     public static string LoadAverage() => TryRead("/proc/loadavg") is { } s ? string.Join(' ', s.Split(' ').Take(3)) : "n/a";
 
     public static double Load1() => TryRead("/proc/loadavg") is { } s && double.TryParse(s.Split(' ')[0], CultureInfo.InvariantCulture, out double v) ? v : double.NaN;

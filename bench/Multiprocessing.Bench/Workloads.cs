@@ -724,7 +724,8 @@ internal sealed class BytesWorkload : Workload
                 });
             }
 
-            return new Figures { ["gb_per_s"] = _data.Length / Stats.Median(samples) / 1e9 };
+            double echo = Stats.Median(Children.BulkEcho(_data, Reps));
+            return new Figures { ["gb_per_s"] = _data.Length / Stats.Median(samples) / 1e9, ["echo_gb_per_s"] = _data.Length / echo / 1e9 };
         }),
     ];
 
@@ -738,7 +739,7 @@ internal sealed class BytesWorkload : Workload
         }
 
         r.Cells[WorkloadResult.Threaded] += " (no copy: same process)";
-        r.Cells[WorkloadResult.DotNet] = r.Text(WorkloadResult.DotNet, c => $"2 × memcpy in process: {Stats.G(c.Median("gb_per_s"))} GB/s");
+        r.Cells[WorkloadResult.DotNet] = r.Text(WorkloadResult.DotNet, c => $"floors: raw Unix-socket echo to a child (store and forward) {Stats.G(c.Median("echo_gb_per_s"))} GB/s; 2 × memcpy in process {Stats.G(c.Median("gb_per_s"))} GB/s");
         double pool = r.Median(WorkloadResult.Pool, "gb_per_s");
         var (python, method) = BestPython(r, "gb_per_s", higherIsBetter: true);
         r.Target("≥ 10x Python", pool / python, 10, $"{Stats.Ratio(pool / python)} (Pool {Stats.G(pool)} GB/s / Python {method} {Stats.G(python)} GB/s)");
@@ -789,6 +790,7 @@ internal sealed class StartupWorkload : Workload
     [
         (WorkloadResult.Pool, g => Run(g, () => new Pool(s.Processes))),
         (WorkloadResult.Threaded, g => Run(g, () => new ThreadedPool(s.Processes))),
+        (WorkloadResult.DotNet, _ => new Figures { ["median_s"] = Stats.Median(Enumerable.Range(0, _reps).Select(_ => Children.ChildStartToFirstByte()).ToArray()) }),
     ];
 
     public override Figures FromPython(JsonElement json) => Pick(json, "median_s");
@@ -800,6 +802,7 @@ internal sealed class StartupWorkload : Workload
             r.Cells[col] = r.Text(col, c => Stats.Seconds(c.Median("median_s")));
         }
 
+        r.Cells[WorkloadResult.DotNet] = r.Text(WorkloadResult.DotNet, c => $"floor: a bare .NET child process started and answering 1 byte over a Unix socket: {Stats.Seconds(c.Median("median_s"))}");
         double pool = r.Median(WorkloadResult.Pool, "median_s");
         double spawn = r.Median(WorkloadResult.PySpawn, "median_s");
         r.Target("no slower than Python spawn", spawn / pool, 1, $"Pool {Stats.Seconds(pool)} vs Python spawn {Stats.Seconds(spawn)} ({Stats.Ratio(spawn / pool)})");

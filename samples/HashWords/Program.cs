@@ -98,6 +98,11 @@ internal static class Program
         }
 
         Console.WriteLine($"Loaded {words.Length} words from {source}");
+        if (words.Length == 0)
+        {
+            Console.WriteLine("Nothing to hash.");
+            return 0;
+        }
 
         // Serial: the loop the pool is meant to beat.
         var clock = Stopwatch.StartNew();

@@ -28,6 +28,9 @@ internal sealed class FunctionDescriptor
 
     public string DisplayName { get; init; } = string.Empty;
 
+    /// <summary>The parent's module version id of the declaring type's module: metadata tokens are only valid for that build.</summary>
+    public Guid ModuleVersionId { get; init; }
+
     /// <summary>Checks that <paramref name="d"/> can run in another process and describes it.</summary>
     /// <exception cref="ArgumentException">It captures variables, is an instance method of an object, or is otherwise not portable.</exception>
     public static FunctionDescriptor Create(Delegate d, string parameterName)
@@ -119,6 +122,7 @@ internal sealed class FunctionDescriptor
             NeedsClosureInstance = needsClosure,
             AssemblyPaths = [.. assemblies],
             DisplayName = name,
+            ModuleVersionId = declaring.Module.ModuleVersionId,
         };
     }
 
@@ -132,6 +136,12 @@ internal sealed class FunctionDescriptor
 
         Type delegateType = TypeOf(DelegateType);
         Type declaring = TypeOf(DeclaringType);
+        if (ModuleVersionId != Guid.Empty && declaring.Module.ModuleVersionId != ModuleVersionId)
+        {
+            throw new InvalidOperationException(
+                $"{declaring.Assembly.GetName().Name} in the worker is not the build the parent is running (its file was rebuilt or replaced after the parent started). Restart the application.");
+        }
+
         MethodInfo method = declaring.GetMethods(AllMembers).FirstOrDefault(m => m.MetadataToken == MethodToken)
             ?? throw new MissingMethodException($"Method {DisplayName} (token 0x{MethodToken:x8}) was not found on {declaring} in the worker.");
         if (method.IsGenericMethodDefinition)
@@ -153,7 +163,7 @@ internal sealed class FunctionDescriptor
 
     public void Write(ref MessagePackWriter writer)
     {
-        writer.WriteArrayHeader(7);
+        writer.WriteArrayHeader(8);
         writer.Write(DelegateType);
         writer.Write(DeclaringType);
         writer.Write(MethodToken);
@@ -172,11 +182,12 @@ internal sealed class FunctionDescriptor
         }
 
         writer.Write(DisplayName);
+        writer.Write(ModuleVersionId.ToByteArray());
     }
 
     public static FunctionDescriptor Read(ref MessagePackReader reader)
     {
-        if (reader.ReadArrayHeader() != 7)
+        if (reader.ReadArrayHeader() != 8)
         {
             throw new InvalidDataException("Malformed function descriptor.");
         }
@@ -206,6 +217,7 @@ internal sealed class FunctionDescriptor
             NeedsClosureInstance = closure,
             AssemblyPaths = paths,
             DisplayName = reader.ReadString() ?? string.Empty,
+            ModuleVersionId = reader.ReadBytes() is { Length: 16 } mvid ? new Guid(System.Buffers.BuffersExtensions.ToArray(mvid)) : Guid.Empty,
         };
     }
 

@@ -13,6 +13,12 @@ internal sealed class FrameReader : IDisposable
     /// <summary>The largest frame accepted: 2 GB less the header.</summary>
     public const int MaxFrameLength = int.MaxValue - 64;
 
+    /// <summary>Frames at least this large are read into an array of their own (no copy through the shared buffer).</summary>
+    private const int OwnedFrameThreshold = 1 << 20;
+
+    /// <summary>A claimed length up to this is allocated at once; beyond it the buffer grows with the data.</summary>
+    private const int TrustedAllocation = 256 << 20;
+
     private readonly Stream _stream;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
     private int _start;
@@ -35,6 +41,9 @@ internal sealed class FrameReader : IDisposable
         }
     }
 
+    /// <summary>True when the last frame's body is an array of its own (the whole array), which the caller may keep.</summary>
+    public bool LastBodyIsOwned { get; private set; }
+
     /// <summary>Reads the next frame; returns false at a clean end of stream (between frames).</summary>
     public bool TryRead(out FrameKind kind, out ReadOnlyMemory<byte> body)
     {
@@ -51,6 +60,12 @@ internal sealed class FrameReader : IDisposable
             throw new InvalidDataException($"Corrupt stream: impossible frame length {length}.");
         }
 
+        LastBodyIsOwned = false;
+        if (length - 1 >= OwnedFrameThreshold && _end - _start < 4 + length && length <= TrustedAllocation)
+        {
+            return ReadOwned(length, out kind, out body);
+        }
+
         if (!Fill(4 + length))
         {
             throw new InvalidDataException($"Corrupt stream: the stream ended inside a frame of {length} bytes.");
@@ -65,6 +80,45 @@ internal sealed class FrameReader : IDisposable
         kind = (FrameKind)k;
         body = _buffer.AsMemory(_start + 5, length - 1);
         _start += 4 + length;
+        return true;
+    }
+
+    /// <summary>
+    /// A large frame goes straight into an exact-size array: what is already buffered is copied once and
+    /// the rest is read into place, so a 64 MB payload is not copied through the shared buffer again.
+    /// </summary>
+    private bool ReadOwned(int length, out FrameKind kind, out ReadOnlyMemory<byte> body)
+    {
+        // Bytes after the length: the kind byte, then the body.
+        if (!Fill(5))
+        {
+            throw new InvalidDataException($"Corrupt stream: the stream ended inside a frame of {length} bytes.");
+        }
+
+        byte k = _buffer[_start + 4];
+        if (k is < (byte)FrameKind.Hello or > (byte)FrameKind.Retire)
+        {
+            throw new InvalidDataException($"Corrupt stream: unknown frame kind {k}.");
+        }
+
+        var owned = GC.AllocateUninitializedArray<byte>(length - 1);
+        int have = Math.Min(_end - _start - 5, owned.Length);
+        _buffer.AsSpan(_start + 5, have).CopyTo(owned);
+        _start += 5 + have;
+        while (have < owned.Length)
+        {
+            int n = _stream.Read(owned, have, owned.Length - have);
+            if (n == 0)
+            {
+                throw new InvalidDataException($"Corrupt stream: the stream ended inside a frame ({have} of {owned.Length} bytes).");
+            }
+
+            have += n;
+        }
+
+        kind = (FrameKind)k;
+        body = owned;
+        LastBodyIsOwned = true;
         return true;
     }
 

@@ -7,14 +7,15 @@ namespace Multiprocessing;
 /// <summary>
 /// The default serializer: MessagePack-CSharp with its contractless resolver (records and plain classes
 /// with public members need no attributes) and typeless handling of values declared as <see cref="object"/>
-/// (the concrete type travels with the value). Primitive arrays and <c>byte[]</c> are copied as blocks.
+/// (the concrete type travels with the value). <c>byte[]</c> and arrays of fixed-size primitives
+/// (<c>int[]</c>, <c>double[]</c>, …) are copied as blocks of memory.
 /// </summary>
 public sealed class MessagePackPoolSerializer : IPoolSerializer
 {
     // Worker and parent are the same program on the same machine, so the typeless resolver may name any
     // type: the stream never carries data from anyone else (the socket is authenticated).
     private static readonly MessagePackSerializerOptions s_options = MessagePackSerializerOptions.Standard
-        .WithResolver(CompositeResolver.Create([Serialization.CancellationTokenFormatter.Instance], [TypelessContractlessStandardResolver.Instance]))
+        .WithResolver(CompositeResolver.Create([Serialization.CancellationTokenFormatter.Instance], [Serialization.BlittableArrayResolver.Instance, TypelessContractlessStandardResolver.Instance]))
         .WithSecurity(MessagePackSecurity.TrustedData);
 
     /// <inheritdoc />

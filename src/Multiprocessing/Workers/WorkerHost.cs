@@ -63,6 +63,7 @@ internal static class WorkerHost
 
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+        SocketTuning.Apply(socket);
         using var stream = new NetworkStream(socket, ownsSocket: true);
         using var output = new PooledBufferWriter();
 
@@ -173,7 +174,7 @@ internal static class WorkerHost
                     continue;
                 }
 
-                queue.Add((kind, body.ToArray()));
+                queue.Add((kind, reader.LastBodyIsOwned && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body, out var whole) ? whole.Array! : body.ToArray()));
                 if (kind == FrameKind.Shutdown)
                 {
                     return;

@@ -105,6 +105,7 @@ internal sealed class WorkerListener : IDisposable
                     if (_expected.TryRemove(token, out var worker))
                     {
                         client.ReceiveTimeout = 0;
+                        SocketTuning.Apply(client);
                         worker.ProcessId = pid;
                         _onConnected(worker, client, reader);
                         return;

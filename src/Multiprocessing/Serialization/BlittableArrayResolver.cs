@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using MessagePack;
+using MessagePack.Formatters;
+
+namespace Multiprocessing.Serialization;
+
+/// <summary>
+/// Arrays of fixed-size primitives (<c>int[]</c>, <c>double[]</c>, …) travel as one MessagePack
+/// extension whose payload is the array's memory, copied as a block: a million ints cost a memcpy
+/// instead of a million variable-length encodings. Both ends are the same machine, so byte order agrees.
+/// </summary>
+internal sealed class BlittableArrayResolver : IFormatterResolver
+{
+    public static readonly BlittableArrayResolver Instance = new();
+
+    public IMessagePackFormatter<T>? GetFormatter<T>() => Cache<T>.Formatter;
+
+    private static class Cache<T>
+    {
+        public static readonly IMessagePackFormatter<T>? Formatter = Create();
+
+        private static IMessagePackFormatter<T>? Create()
+        {
+            Type t = typeof(T);
+            if (!t.IsArray || t.GetArrayRank() != 1)
+            {
+                return null;
+            }
+
+            Type e = t.GetElementType()!;
+            bool blittable = e == typeof(int) || e == typeof(long) || e == typeof(double) || e == typeof(float)
+                || e == typeof(short) || e == typeof(ushort) || e == typeof(uint) || e == typeof(ulong)
+                || e == typeof(sbyte) || e == typeof(char);
+            return blittable ? (IMessagePackFormatter<T>)Activator.CreateInstance(typeof(BlittableArrayFormatter<>).MakeGenericType(e))! : null;
+        }
+    }
+}
+
+/// <summary>Writes and reads a <typeparamref name="T"/>[] as raw memory inside extension type 42 (nil for null).</summary>
+internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>
+    where T : unmanaged
+{
+    private const sbyte ExtensionType = 42;
+
+    public void Serialize(ref MessagePackWriter writer, T[]? value, MessagePackSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+            return;
+        }
+
+        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(value.AsSpan());
+        writer.WriteExtensionFormatHeader(new ExtensionHeader(ExtensionType, bytes.Length));
+        writer.WriteRaw(bytes);
+    }
+
+    public T[]? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        var header = reader.ReadExtensionFormatHeader();
+        if (header.TypeCode != ExtensionType || header.Length % System.Runtime.CompilerServices.Unsafe.SizeOf<T>() != 0)
+        {
+            throw new MessagePackSerializationException($"Expected a block of {typeof(T).Name} values.");
+        }
+
+        var result = GC.AllocateUninitializedArray<T>((int)(header.Length / System.Runtime.CompilerServices.Unsafe.SizeOf<T>()));
+        var data = reader.ReadRaw(header.Length);
+        data.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+        return result;
+    }
+}
