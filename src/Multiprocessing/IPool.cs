@@ -265,11 +265,12 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="iterable">The items; read in full before tasks are issued, as Python does.</param>
     /// <param name="chunksize">Items per message to a worker; null chooses <c>ceil(n / (4 × processes))</c>.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
     /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunksize"/> is less than 1.</exception>
-    IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default);
+    IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues a map without waiting: Python's <c>map_async()</c>.</summary>
     /// <typeparam name="T">The item type.</typeparam>
@@ -279,10 +280,11 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="chunksize">Items per message to a worker; null chooses automatically.</param>
     /// <param name="callback">Called once with the whole list of results.</param>
     /// <param name="errorCallback">Called once with the first exception if any task fails.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
     /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending list of results.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
-    AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
+    AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Applies <paramref name="func"/> to every item and yields results in input order as they arrive:
@@ -294,10 +296,11 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="iterable">The items.</param>
     /// <param name="chunksize">Items per message to a worker; null means 1 for an input of unknown length.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
     /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
-    IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default);
+    IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>As <see cref="Imap{T, TResult}"/> but yields results in completion order: Python's <c>imap_unordered()</c>.</summary>
     /// <typeparam name="T">The item type.</typeparam>
@@ -305,10 +308,62 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="iterable">The items.</param>
     /// <param name="chunksize">Items per message to a worker; null means 1 for an input of unknown length.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
     /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in completion order.</returns>
     /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
-    IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default);
+    IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="Imap{T, TResult}"/> as an asynchronous stream: <c>await foreach</c> yields results in input
+    /// order without blocking a thread. The input is read lazily with bounded read-ahead.
+    /// </summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="func">A static method or a lambda that captures nothing.</param>
+    /// <param name="iterable">The items.</param>
+    /// <param name="chunksize">Items per message to a worker; null means automatic for a counted input, 1 otherwise.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
+    /// <param name="cancellationToken">Cancels the call; <c>WithCancellation</c> on the result works too.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
+    IAsyncEnumerable<TResult> ImapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="ImapUnordered{T, TResult}"/> as an asynchronous stream, in completion order.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="func">A static method or a lambda that captures nothing.</param>
+    /// <param name="iterable">The items.</param>
+    /// <param name="chunksize">Items per message to a worker; null means automatic for a counted input, 1 otherwise.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
+    /// <param name="cancellationToken">Cancels the call; <c>WithCancellation</c> on the result works too.</param>
+    /// <returns>The results, in completion order.</returns>
+    /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
+    IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Imap over an asynchronous input (read with <c>await</c>, lazily, with bounded read-ahead), as an asynchronous stream in input order.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="func">A static method or a lambda that captures nothing.</param>
+    /// <param name="iterable">The items, produced asynchronously.</param>
+    /// <param name="chunksize">Items per message to a worker; null means 1.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
+    /// <param name="cancellationToken">Cancels the call and the reading of the input.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
+    IAsyncEnumerable<TResult> ImapAsync<T, TResult>(Func<T, TResult> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>ImapUnordered over an asynchronous input, as an asynchronous stream in completion order.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="func">A static method or a lambda that captures nothing.</param>
+    /// <param name="iterable">The items, produced asynchronously.</param>
+    /// <param name="chunksize">Items per message to a worker; null means 1.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
+    /// <param name="cancellationToken">Cancels the call and the reading of the input.</param>
+    /// <returns>The results, in completion order.</returns>
+    /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
+    IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(Func<T, TResult> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Applies a two-argument <paramref name="func"/> to every pair: Python's <c>starmap()</c>.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -317,10 +372,11 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="iterable">The argument pairs.</param>
     /// <param name="chunksize">Items per message to a worker; null chooses automatically.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
     /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
-    IReadOnlyList<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, CancellationToken cancellationToken = default);
+    IReadOnlyList<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Applies a three-argument <paramref name="func"/> to every triple: Python's <c>starmap()</c>.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -330,10 +386,11 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="iterable">The argument triples.</param>
     /// <param name="chunksize">Items per message to a worker; null chooses automatically.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
     /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
-    IReadOnlyList<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, CancellationToken cancellationToken = default);
+    IReadOnlyList<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues a two-argument starmap without waiting: Python's <c>starmap_async()</c>.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -344,10 +401,11 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="chunksize">Items per message to a worker; null chooses automatically.</param>
     /// <param name="callback">Called once with the whole list of results.</param>
     /// <param name="errorCallback">Called once with the first exception if any task fails.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
     /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending list of results.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
-    AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
+    AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Issues a three-argument starmap without waiting: Python's <c>starmap_async()</c>.</summary>
     /// <typeparam name="T1">The first argument type.</typeparam>
@@ -359,10 +417,11 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <param name="chunksize">Items per message to a worker; null chooses automatically.</param>
     /// <param name="callback">Called once with the whole list of results.</param>
     /// <param name="errorCallback">Called once with the first exception if any task fails.</param>
+    /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
     /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pending list of results.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
-    AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
+    AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Stops accepting tasks; issued tasks finish and then the workers exit: Python's <c>close()</c>.</summary>
     void Close();

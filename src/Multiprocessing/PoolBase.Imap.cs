@@ -9,24 +9,46 @@ public abstract partial class PoolBase
     private const int MinReadAhead = 1024;
 
     /// <inheritdoc />
-    public IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
-        => Stream(func, iterable, chunksize, ordered: true, cancellationToken);
+    public IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Stream(func, iterable, chunksize, ordered: true, progress, cancellationToken);
 
     /// <inheritdoc />
-    public IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
-        => Stream(func, iterable, chunksize, ordered: false, cancellationToken);
+    public IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Stream(func, iterable, chunksize, ordered: false, progress, cancellationToken);
 
-    private StreamJob<TResult> Stream<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize, bool ordered, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public IAsyncEnumerable<TResult> ImapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Stream(func, iterable, chunksize, ordered: true, progress, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Stream(func, iterable, chunksize, ordered: false, progress, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<TResult> ImapAsync<T, TResult>(Func<T, TResult> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => StreamAsync(func, iterable, chunksize, ordered: true, progress, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(Func<T, TResult> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => StreamAsync(func, iterable, chunksize, ordered: false, progress, cancellationToken);
+
+    private StreamJob<TResult> StreamAsync<T, TResult>(Func<T, TResult> func, IAsyncEnumerable<T> iterable, int? chunksize, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
         ValidateChunksize(chunksize);
+        var (function, size, job) = StartStream(func, chunksize ?? 1, ordered, progress, cancellationToken);
+        _ = FeedAsync(function, iterable, size, job, cancellationToken);
+        return job;
+    }
+
+    private (FunctionHandle<T, TResult> Function, int Size, StreamJob<TResult> Job) StartStream<T, TResult>(Func<T, TResult> func, int size, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
+    {
         ThrowIfNotRunning();
         cancellationToken.ThrowIfCancellationRequested();
         var function = _executor.Prepare(func, func, nameof(func));
-        int size = chunksize ?? (iterable.TryGetNonEnumeratedCount(out int n) ? AutoChunksize(n) : 1);
         int window = (int)Math.Min(int.MaxValue / 2, Math.Max((long)size * Processes * 4, MinReadAhead));
-        var job = new StreamJob<TResult>(ordered, window);
+        var job = new StreamJob<TResult>(ordered, window) { Progress = progress is null ? null : new ProgressReporter(progress, null) };
         _streams[job] = job.Fail;
         if (cancellationToken.CanBeCanceled)
         {
@@ -34,6 +56,58 @@ public abstract partial class PoolBase
         }
 
         Interlocked.Increment(ref _activeFeeders);
+        return (function, size, job);
+    }
+
+    /// <summary>The feeder for an asynchronous input: the same as <see cref="Feed"/>, awaiting instead of blocking.</summary>
+    private async Task FeedAsync<T, TResult>(FunctionHandle<T, TResult> function, IAsyncEnumerable<T> source, int size, StreamJob<TResult> job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var e = source.GetAsyncEnumerator(cancellationToken);
+            long index = 0;
+            while (await job.WaitForWindowAsync(size).ConfigureAwait(false))
+            {
+                var buffer = new T[size];
+                int count = 0;
+                Exception? inputError = null;
+                try
+                {
+                    while (count < size && await e.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        buffer[count++] = e.Current;
+                    }
+                }
+#pragma warning disable CA1031 // The input's exception is handed to the consumer at that element.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    inputError = ex;
+                }
+
+                if (!Issue(function, buffer, count, job, ref index, inputError))
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+        {
+            job.Fail(ex);
+        }
+        finally
+        {
+            FeederDone(job);
+        }
+    }
+
+    private StreamJob<TResult> Stream<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        ArgumentNullException.ThrowIfNull(iterable);
+        ValidateChunksize(chunksize);
+        int size = chunksize ?? (iterable.TryGetNonEnumeratedCount(out int n) ? AutoChunksize(n) : 1);
+        var (function, _, job) = StartStream(func, size, ordered, progress, cancellationToken);
 
         // One feeder thread per call reads the input, so that a slow or blocking input never holds up
         // the caller or the pool's I/O threads (Python's imap has a task-handler thread for the same).
@@ -67,28 +141,8 @@ public abstract partial class PoolBase
                     inputError = ex;
                 }
 
-                if (count > 0)
+                if (!Issue(function, buffer, count, job, ref index, inputError))
                 {
-                    if (count < size)
-                    {
-                        Array.Resize(ref buffer, count);
-                    }
-
-                    try
-                    {
-                        Submit([_executor.CreateChunk(function, buffer, job, index)], fromFeeder: true);
-                    }
-                    catch (ArgumentException ex)
-                    {
-                        job.FailChunk(index, count, ex);
-                    }
-
-                    index += count;
-                }
-
-                if (inputError is not null || count < size)
-                {
-                    job.InputDone(index, inputError);
                     return;
                 }
             }
@@ -99,9 +153,46 @@ public abstract partial class PoolBase
         }
         finally
         {
-            _streams.TryRemove(job, out _);
-            Interlocked.Decrement(ref _activeFeeders);
-            CloseExecutorWhenFed();
+            FeederDone(job);
         }
+    }
+
+    /// <summary>Issues the items read so far as one chunk; false when the input has ended (or threw).</summary>
+    private bool Issue<T, TResult>(FunctionHandle<T, TResult> function, T[] buffer, int count, StreamJob<TResult> job, ref long index, Exception? inputError)
+    {
+        bool ended = count < buffer.Length;
+        if (count > 0)
+        {
+            if (count < buffer.Length)
+            {
+                Array.Resize(ref buffer, count);
+            }
+
+            try
+            {
+                Submit([_executor.CreateChunk(function, buffer, job, index)], fromFeeder: true);
+            }
+            catch (ArgumentException ex)
+            {
+                job.FailChunk(index, count, ex);
+            }
+
+            index += count;
+        }
+
+        if (inputError is not null || ended)
+        {
+            job.InputDone(index, inputError);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void FeederDone(object job)
+    {
+        _streams.TryRemove(job, out _);
+        Interlocked.Decrement(ref _activeFeeders);
+        CloseExecutorWhenFed();
     }
 }

@@ -7,30 +7,30 @@ namespace Multiprocessing;
 public abstract partial class PoolBase
 {
     /// <inheritdoc />
-    public IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
-        => MapAsync(func, iterable, chunksize, cancellationToken: cancellationToken).Get();
+    public IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => MapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken).Get();
 
     /// <inheritdoc />
-    public AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default)
-        => Many(func, func, iterable, chunksize, callback, errorCallback, cancellationToken);
+    public AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Many(func, func, iterable, chunksize, callback, errorCallback, progress, cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
-        => StarmapAsync(func, iterable, chunksize, cancellationToken: cancellationToken).Get();
+    public IReadOnlyList<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => StarmapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken).Get();
 
     /// <inheritdoc />
-    public IReadOnlyList<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
-        => StarmapAsync(func, iterable, chunksize, cancellationToken: cancellationToken).Get();
+    public IReadOnlyList<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => StarmapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken).Get();
 
     /// <inheritdoc />
-    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default)
-        => Many(func, func is null ? null! : Invokers.Func2(func), iterable, chunksize, callback, errorCallback, cancellationToken);
+    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Many(func, func is null ? null! : Invokers.Func2(func), iterable, chunksize, callback, errorCallback, progress, cancellationToken);
 
     /// <inheritdoc />
-    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default)
-        => Many(func, func is null ? null! : Invokers.Func3(func), iterable, chunksize, callback, errorCallback, cancellationToken);
+    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Many(func, func is null ? null! : Invokers.Func3(func), iterable, chunksize, callback, errorCallback, progress, cancellationToken);
 
-    private AsyncResult<IReadOnlyList<TResult>> Many<TArgs, TResult>(Delegate func, Func<TArgs, TResult> invoke, IEnumerable<TArgs> iterable, int? chunksize, Action<IReadOnlyList<TResult>>? callback, Action<Exception>? errorCallback, CancellationToken cancellationToken)
+    private AsyncResult<IReadOnlyList<TResult>> Many<TArgs, TResult>(Delegate func, Func<TArgs, TResult> invoke, IEnumerable<TArgs> iterable, int? chunksize, Action<IReadOnlyList<TResult>>? callback, Action<Exception>? errorCallback, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
@@ -43,7 +43,10 @@ public abstract partial class PoolBase
         TArgs[] items = iterable as TArgs[] ?? [.. iterable];
         int size = chunksize ?? AutoChunksize(items.Length);
         var result = new AsyncResult<IReadOnlyList<TResult>>(_callbacks, callback, errorCallback);
-        var job = new ListJob<TResult, IReadOnlyList<TResult>>(items.Length, result, static r => r);
+        var job = new ListJob<TResult, IReadOnlyList<TResult>>(items.Length, result, static r => r)
+        {
+            Progress = progress is null ? null : new ProgressReporter(progress, items.Length),
+        };
         if (items.Length == 0)
         {
             return result;

@@ -568,7 +568,7 @@ public abstract class PoolContractTests
         var seen = new List<int>();
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
-            foreach (var x in pool.Imap(Tasks.Identity, Tasks.Naturals(), 1, cts.Token))
+            foreach (var x in pool.Imap(Tasks.Identity, Tasks.Naturals(), 1, cancellationToken: cts.Token))
             {
                 seen.Add(x);
                 if (x == 10)
@@ -578,6 +578,101 @@ public abstract class PoolContractTests
             }
         });
         Assert.Equal(Enumerable.Range(0, 11), seen.Take(11));
+    }
+
+    [Fact]
+    public async Task ImapAsync_FiniteInput_YieldsInInputOrder()
+    {
+        using var pool = CreatePool();
+        var results = new List<int>();
+        await foreach (var r in pool.ImapAsync(Tasks.Square, Enumerable.Range(0, 300), 4).WithCancellation(CancellationToken.None))
+        {
+            results.Add(r);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 300).Select(x => x * x), results);
+    }
+
+    [Fact]
+    public async Task ImapUnorderedAsync_AsyncInfiniteInput_ReadsLazilyAndYieldsEveryResult()
+    {
+        using var pool = CreatePool();
+        static async IAsyncEnumerable<int> Produce()
+        {
+            for (int i = 0; ; i++)
+            {
+                await Task.Yield();
+                yield return i;
+            }
+        }
+
+        var results = new List<int>();
+        await foreach (var r in pool.ImapUnorderedAsync(Tasks.Identity, Produce(), 7))
+        {
+            results.Add(r);
+            if (results.Count == 2000)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(2000, results.Distinct().Count());
+        var ordered = new List<int>();
+        await foreach (var r in pool.ImapAsync(Tasks.Square, Produce(), 3))
+        {
+            ordered.Add(r);
+            if (ordered.Count == 500)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, 500).Select(x => x * x), ordered);
+    }
+
+    [Fact]
+    public async Task ImapAsync_WithCancellation_StopsWithOperationCanceled()
+    {
+        using var pool = CreatePool(1);
+        using var cts = new CancellationTokenSource();
+        int seen = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var r in pool.ImapAsync(Tasks.Identity, Tasks.Naturals(), 1).WithCancellation(cts.Token))
+            {
+                if (++seen == 50)
+                {
+                    cts.Cancel();
+                }
+            }
+        });
+        Assert.True(seen >= 50);
+        Assert.Equal(9, pool.Apply(Tasks.Square, 3));
+    }
+
+    [Fact]
+    public void Map_WithProgress_ReportsBoundedAndFinalCounts()
+    {
+        using var pool = CreatePool();
+        var sink = new RecordingProgress();
+        Assert.Equal(1000, pool.Map(Tasks.Identity, Enumerable.Range(0, 1000), 10, sink).Count);
+        var last = sink.WaitFor(p => p.IsComplete, Timeout);
+        Assert.Equal(1000, last.Completed);
+        Assert.Equal(0, last.Failed);
+        Assert.Equal(1000, last.Total);
+        Assert.Equal(TimeSpan.Zero, last.Eta ?? TimeSpan.Zero);
+        Assert.True(sink.Count <= 1 + (int)(last.Elapsed.TotalSeconds * 10) + 1, $"{sink.Count} reports in {last.Elapsed}");
+    }
+
+    [Fact]
+    public void Imap_WithProgress_LearnsTotalWhenInputEnds()
+    {
+        using var pool = CreatePool();
+        var sink = new RecordingProgress();
+        Assert.Equal(199, pool.Imap(Tasks.FailOn, Enumerable.Range(0, 200).Where(x => x != 3), 5, sink).Count());
+        var last = sink.WaitFor(p => p.IsComplete, Timeout);
+        Assert.Equal(199, last.Total);
+        Assert.Equal(199, last.Completed);
     }
 
     [Fact]

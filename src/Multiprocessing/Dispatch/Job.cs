@@ -10,6 +10,9 @@ internal abstract class Job
     /// started may be dropped.</summary>
     public abstract bool IsAbandoned { get; }
 
+    /// <summary>The call's progress sink, if it has one.</summary>
+    public ProgressReporter? Progress { get; init; }
+
     /// <summary>The whole chunk <c>[start, start + count)</c> failed with <paramref name="error"/>.</summary>
     public abstract void FailChunk(long start, int count, Exception error);
 }

@@ -40,6 +40,7 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>
 
     public override void CompleteChunk(long start, TResult[] results, IReadOnlyList<(int Offset, Exception Error)>? failures)
     {
+        Progress?.OnItems(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
         if (failures is { Count: > 0 })
         {
             Finish(failures.MinBy(f => f.Offset).Error);
@@ -53,7 +54,11 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>
         }
     }
 
-    public override void FailChunk(long start, int count, Exception error) => Finish(error);
+    public override void FailChunk(long start, int count, Exception error)
+    {
+        Progress?.OnItems(0, count);
+        Finish(error);
+    }
 
     /// <summary>Fails the job from outside (bad input met while issuing, pool terminated).</summary>
     public void Fail(Exception error) => Finish(error);
@@ -66,6 +71,7 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>
         }
 
         Registration.Dispose();
+        Progress?.Final();
         if (error is OperationCanceledException and not PoolTerminatedException)
         {
             Volatile.Write(ref _cancelled, 1);

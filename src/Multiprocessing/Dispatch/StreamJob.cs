@@ -7,7 +7,7 @@ namespace Multiprocessing.Dispatch;
 /// arrive. The producer (the pool's feeder for this call) may run at most <c>window</c> items ahead of the
 /// consumer, which is what lets an infinite input work in bounded memory.
 /// </summary>
-internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
+internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, IAsyncEnumerable<TResult>
 {
     private readonly object _gate = new();
     private readonly bool _ordered;
@@ -22,6 +22,8 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
     private bool _abandoned;
     private int _enumerated;
     private CancellationTokenRegistration _registration;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _asyncWaiting;
 
     public StreamJob(bool ordered, int window)
     {
@@ -30,6 +32,32 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
     }
 
     public override bool IsAbandoned => Volatile.Read(ref _abandoned);
+
+    /// <summary>As <see cref="WaitForWindow"/>, for a feeder reading an asynchronous input.</summary>
+    public async ValueTask<bool> WaitForWindowAsync(int count)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                if (_abandoned || _fatal is not null)
+                {
+                    return false;
+                }
+
+                if (_issued - _consumed + count <= _window || _issued <= _consumed)
+                {
+                    _issued += count;
+                    return true;
+                }
+
+                wait = AsyncWaitUnderLock();
+            }
+
+            await wait.ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Called by the feeder before issuing <paramref name="count"/> more items; false means stop.</summary>
     public bool WaitForWindow(int count)
@@ -58,7 +86,8 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
         {
             _total = total;
             _inputError = error;
-            Monitor.PulseAll(_gate);
+            Progress?.SetTotal(total);
+            Signal();
         }
     }
 
@@ -86,7 +115,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
         lock (_gate)
         {
             _fatal ??= error;
-            Monitor.PulseAll(_gate);
+            Signal();
         }
     }
 
@@ -99,6 +128,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
                 return;
             }
 
+            Progress?.OnItems(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
             int f = 0;
             for (int i = 0; i < results.Length; i++)
             {
@@ -111,7 +141,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
                 Add(start + i, (results[i], error));
             }
 
-            Monitor.PulseAll(_gate);
+            Signal();
         }
     }
 
@@ -124,12 +154,13 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
                 return;
             }
 
+            Progress?.OnItems(0, count);
             for (int i = 0; i < count; i++)
             {
                 Add(start + i, (default!, error));
             }
 
-            Monitor.PulseAll(_gate);
+            Signal();
         }
     }
 
@@ -144,6 +175,111 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public IAsyncEnumerator<TResult> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _enumerated, 1) != 0)
+        {
+            throw new InvalidOperationException("The results of ImapAsync and ImapUnorderedAsync can be enumerated only once.");
+        }
+
+        return EnumerateAsync(cancellationToken);
+    }
+
+    private async IAsyncEnumerator<TResult> EnumerateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                (TResult Value, Exception? Error) slot = default;
+                bool done = false;
+                Task? wait = null;
+                lock (_gate)
+                {
+                    if (!TryTakeUnderLock(out slot, out done))
+                    {
+                        wait = AsyncWaitUnderLock();
+                    }
+                }
+
+                if (wait is not null)
+                {
+                    await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (slot.Error is { } error)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                }
+
+                if (done)
+                {
+                    yield break;
+                }
+
+                yield return slot.Value;
+            }
+        }
+        finally
+        {
+            _registration.Dispose();
+            lock (_gate)
+            {
+                _abandoned = true;
+                Signal();
+            }
+        }
+    }
+
+    /// <summary>Under the lock: the next result, the end, or false when the consumer must wait.</summary>
+    private bool TryTakeUnderLock(out (TResult Value, Exception? Error) slot, out bool done)
+    {
+        done = false;
+        if (_ordered ? _byIndex.Remove(_consumed, out slot) : _byArrival.TryDequeue(out slot))
+        {
+            _consumed++;
+            Signal();
+            return true;
+        }
+
+        if (_total >= 0 && _consumed >= _total)
+        {
+            // Python's imap raises the input's exception where the input raised it.
+            slot = (default!, _inputError);
+            _inputError = null;
+            done = slot.Error is null;
+            return true;
+        }
+
+        if (_fatal is { } fatal)
+        {
+            slot = (default!, fatal);
+            return true;
+        }
+
+        return false;
+    }
+
+    private Task AsyncWaitUnderLock()
+    {
+        _asyncWaiting = true;
+        return _changed.Task;
+    }
+
+    /// <summary>Under the lock: wakes synchronous waiters, and asynchronous ones if any is waiting.</summary>
+    private void Signal()
+    {
+        Monitor.PulseAll(_gate);
+        if (_asyncWaiting)
+        {
+            _asyncWaiting = false;
+            var changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed.TrySetResult();
+        }
+    }
 
     private void Add(long index, (TResult, Exception?) slot)
     {
@@ -167,30 +303,8 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
                 bool done = false;
                 lock (_gate)
                 {
-                    while (true)
+                    while (!TryTakeUnderLock(out slot, out done))
                     {
-                        if (_ordered ? _byIndex.Remove(_consumed, out slot) : _byArrival.TryDequeue(out slot))
-                        {
-                            _consumed++;
-                            Monitor.PulseAll(_gate);
-                            break;
-                        }
-
-                        if (_total >= 0 && _consumed >= _total)
-                        {
-                            // Python's imap raises the input's exception where the input raised it.
-                            slot = (default!, _inputError);
-                            _inputError = null;
-                            done = slot.Error is null;
-                            break;
-                        }
-
-                        if (_fatal is { } fatal)
-                        {
-                            slot = (default!, fatal);
-                            break;
-                        }
-
                         Monitor.Wait(_gate);
                     }
                 }
@@ -214,7 +328,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>
             lock (_gate)
             {
                 _abandoned = true;
-                Monitor.PulseAll(_gate);
+                Signal();
             }
         }
     }

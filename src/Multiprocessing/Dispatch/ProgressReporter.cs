@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace Multiprocessing.Dispatch;
+
+/// <summary>
+/// Counts a call's settled items and reports to its sink at a bounded rate (every 100 ms at most, plus a
+/// final report). Called from reader threads; counters are <see cref="Interlocked"/>, and only the thread
+/// that wins the time slot reports.
+/// </summary>
+internal sealed class ProgressReporter(IProgress<PoolProgress> sink, long? total)
+{
+    private static readonly long s_interval = Stopwatch.Frequency / 10;
+
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _completed;
+    private long _failed;
+    private long _total = total ?? -1;
+    private long _nextReport;
+    private int _finalSent;
+
+    public void OnItems(int completed, int failed)
+    {
+        long done = Interlocked.Add(ref _completed, completed) + Interlocked.Add(ref _failed, failed);
+        long total = Volatile.Read(ref _total);
+        if (total >= 0 && done >= total)
+        {
+            Final();
+            return;
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        long next = Volatile.Read(ref _nextReport);
+        if (now >= next && Interlocked.CompareExchange(ref _nextReport, now + s_interval, next) == next)
+        {
+            sink.Report(Snapshot());
+        }
+    }
+
+    public void SetTotal(long total)
+    {
+        Volatile.Write(ref _total, total);
+        if (Volatile.Read(ref _completed) + Volatile.Read(ref _failed) >= total)
+        {
+            Final();
+        }
+    }
+
+    /// <summary>The last report, once: the call ended (all settled, failed fast, or cancelled).</summary>
+    public void Final()
+    {
+        if (Interlocked.Exchange(ref _finalSent, 1) == 0)
+        {
+            sink.Report(Snapshot());
+        }
+    }
+
+    private PoolProgress Snapshot()
+    {
+        long total = Volatile.Read(ref _total);
+        return new PoolProgress(Volatile.Read(ref _completed), Volatile.Read(ref _failed), total >= 0 ? total : null, Stopwatch.GetElapsedTime(_started));
+    }
+}
