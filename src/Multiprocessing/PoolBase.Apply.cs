@@ -97,6 +97,7 @@ public abstract partial class PoolBase
 
         // Serialized before it is queued: an argument that cannot cross fails here, at the call.
         Chunk chunk = _executor.CreateChunk(function, [args], job, 0);
+        Trace(job, "Apply", func, 1);
         Submit([chunk]);
         WireCancellation(job, result, cancellationToken);
         return result;

@@ -55,6 +55,7 @@ public abstract partial class PoolBase
             job.CancelWith(cancellationToken, () => _executor.Cancel(job));
         }
 
+        Trace(job, ordered ? "Imap" : "ImapUnordered", func, null);
         Interlocked.Increment(ref _activeFeeders);
         return (function, size, job);
     }

@@ -61,6 +61,7 @@ public abstract partial class PoolBase
             chunks[c] = _executor.CreateChunk(function, slice, job, start);
         }
 
+        Trace(job, "Map", func, items.Length);
         Submit(chunks);
         WireCancellation(job, result, cancellationToken);
         return result;

@@ -31,6 +31,7 @@ public abstract partial class PoolBase : IPool
         Options = options;
         _callbacks = new CallbackQueue(OnCallbackFailed);
         _executor = createExecutor(options);
+        Diagnostics.PoolTelemetry.Register(this);
     }
 
     /// <inheritdoc />
@@ -107,6 +108,37 @@ public abstract partial class PoolBase : IPool
 
     internal CallbackQueue Callbacks => _callbacks;
 
+    internal long QueuedChunks => _executor.QueuedChunks;
+
+    internal long InFlightChunks => _executor.InFlightChunks;
+
+    /// <summary>
+    /// Starts the call's span when someone listens, without making it the caller's current activity (the
+    /// call outlives this method; the span ends when the job does).
+    /// </summary>
+    private void Trace(Job job, string operation, Delegate func, long? items)
+    {
+        if (!Diagnostics.PoolTelemetry.Source.HasListeners())
+        {
+            return;
+        }
+
+        var previous = System.Diagnostics.Activity.Current;
+        var activity = Diagnostics.PoolTelemetry.Source.StartActivity("Multiprocessing." + operation, System.Diagnostics.ActivityKind.Producer);
+        System.Diagnostics.Activity.Current = previous;
+        if (activity is not null)
+        {
+            activity.SetTag("multiprocessing.pool", GetType().Name);
+            activity.SetTag("multiprocessing.function", Functions.FunctionDescriptor.Display(func.Method));
+            if (items is { } n)
+            {
+                activity.SetTag("multiprocessing.items", n);
+            }
+
+            job.Activity = activity;
+        }
+    }
+
     private bool JoinCore(TimeSpan timeout)
     {
         lock (_lifecycle)
@@ -152,10 +184,16 @@ public abstract partial class PoolBase : IPool
 
     private void OnCallbackFailed(Exception exception, bool isErrorCallback)
     {
+        Diagnostics.PoolLog.CallbackFailed(Options.EffectiveLogger, exception, isErrorCallback ? "error callback" : "callback");
         var handler = CallbackFailed;
-        if (handler is null)
+        if (handler is null && Options.Logger is null)
         {
             Console.Error.WriteLine($"Multiprocessing: a{(isErrorCallback ? "n error" : string.Empty)} callback threw {exception.GetType().Name}: {exception.Message} (handle Pool.CallbackFailed to observe these).");
+            return;
+        }
+
+        if (handler is null)
+        {
             return;
         }
 
@@ -192,6 +230,17 @@ public abstract partial class PoolBase : IPool
             }
 
             _executor.Enqueue(chunks);
+        }
+
+        if (Diagnostics.PoolTelemetry.TasksSubmitted.Enabled)
+        {
+            long items = 0;
+            foreach (var c in chunks)
+            {
+                items += c.Count;
+            }
+
+            Diagnostics.PoolTelemetry.TasksSubmitted.Add(items);
         }
 
         // Writing to workers happens outside the lock, so Close and Terminate never wait behind I/O.

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Multiprocessing;
 
 /// <summary>
@@ -62,6 +65,14 @@ public sealed record PoolOptions
     /// means no limit. <see cref="ThreadedPool"/> ignores it.
     /// </summary>
     public long? MaxMemoryPerChild { get; init; }
+
+    /// <summary>
+    /// Where the pool logs worker starts and exits, crashes, recycling, timeouts and callback failures,
+    /// with structured fields. Null means no logging.
+    /// </summary>
+    public ILogger? Logger { get; init; }
+
+    internal ILogger EffectiveLogger => Logger ?? NullLogger.Instance;
 
     internal int EffectiveProcesses => Processes ?? PoolDefaults.Processes;
 

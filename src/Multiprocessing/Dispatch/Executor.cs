@@ -9,6 +9,12 @@ internal abstract class Executor
 {
     public abstract int Processes { get; }
 
+    /// <summary>Chunks waiting for a worker (for the queue-length gauge).</summary>
+    public abstract long QueuedChunks { get; }
+
+    /// <summary>Chunks a worker holds (for the in-flight gauge).</summary>
+    public abstract long InFlightChunks { get; }
+
     /// <summary>Checks that the delegate can run here and prepares it.</summary>
     /// <exception cref="ArgumentException">It cannot.</exception>
     public abstract FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName);

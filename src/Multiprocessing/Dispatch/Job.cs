@@ -13,6 +13,16 @@ internal abstract class Job
     /// <summary>The call's progress sink, if it has one.</summary>
     public ProgressReporter? Progress { get; init; }
 
+    /// <summary>The call's trace span, when someone listens to the Multiprocessing activity source.</summary>
+    public System.Diagnostics.Activity? Activity { get; set; }
+
+    /// <summary>Counts settled items for the metrics and the progress sink.</summary>
+    protected void CountSettled(int completed, int failed)
+    {
+        Diagnostics.PoolTelemetry.Settled(completed, failed);
+        Progress?.OnItems(completed, failed);
+    }
+
     /// <summary>The whole chunk <c>[start, start + count)</c> failed with <paramref name="error"/>.</summary>
     public abstract void FailChunk(long start, int count, Exception error);
 }

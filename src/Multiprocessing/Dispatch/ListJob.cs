@@ -40,7 +40,7 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>
 
     public override void CompleteChunk(long start, TResult[] results, IReadOnlyList<(int Offset, Exception Error)>? failures)
     {
-        Progress?.OnItems(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
+        CountSettled(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
         if (failures is { Count: > 0 })
         {
             Finish(failures.MinBy(f => f.Offset).Error);
@@ -56,7 +56,7 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>
 
     public override void FailChunk(long start, int count, Exception error)
     {
-        Progress?.OnItems(0, count);
+        CountSettled(0, count);
         Finish(error);
     }
 
@@ -72,6 +72,11 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>
 
         Registration.Dispose();
         Progress?.Final();
+        if (Activity is { } activity)
+        {
+            activity.SetStatus(error is null ? System.Diagnostics.ActivityStatusCode.Ok : System.Diagnostics.ActivityStatusCode.Error, error?.Message);
+            activity.Stop();
+        }
         if (error is OperationCanceledException and not PoolTerminatedException)
         {
             Volatile.Write(ref _cancelled, 1);

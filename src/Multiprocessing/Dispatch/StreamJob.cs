@@ -128,7 +128,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
                 return;
             }
 
-            Progress?.OnItems(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
+            CountSettled(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
             int f = 0;
             for (int i = 0; i < results.Length; i++)
             {
@@ -154,7 +154,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
                 return;
             }
 
-            Progress?.OnItems(0, count);
+            CountSettled(0, count);
             for (int i = 0; i < count; i++)
             {
                 Add(start + i, (default!, error));
@@ -225,6 +225,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
         finally
         {
             _registration.Dispose();
+            Activity?.Stop();
             lock (_gate)
             {
                 _abandoned = true;
@@ -325,6 +326,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
         finally
         {
             _registration.Dispose();
+            Activity?.Stop();
             lock (_gate)
             {
                 _abandoned = true;

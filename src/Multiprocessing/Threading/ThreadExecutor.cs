@@ -32,6 +32,10 @@ internal sealed class ThreadExecutor : Executor
 
     public override int Processes { get; }
 
+    public override long QueuedChunks => _queue.Count;
+
+    public override long InFlightChunks => _running.Count;
+
     public override FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName)
         => new(user, invoke, null, 0);
 
@@ -75,6 +79,7 @@ internal sealed class ThreadExecutor : Executor
     {
         int index = Interlocked.Increment(ref _nextIndex) - 1;
         Interlocked.Increment(ref _live);
+        Diagnostics.PoolTelemetry.WorkerStarts.Add(1);
         var thread = new Thread(() => Work(index)) { IsBackground = true, Name = $"ThreadPoolWorker-{index}" };
         thread.Start();
     }
@@ -104,10 +109,17 @@ internal sealed class ThreadExecutor : Executor
                 }
 
                 _running[index] = chunk;
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 chunk.Run();
+                if (Diagnostics.PoolTelemetry.TaskDuration.Enabled)
+                {
+                    Diagnostics.PoolTelemetry.TaskDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds / Math.Max(1, chunk.Count));
+                }
+
                 _running.TryRemove(index, out _);
                 if (_options.MaxTasksPerChild is { } max && ++tasks >= max)
                 {
+                    Diagnostics.PoolTelemetry.WorkerExited("recycle");
                     StartThread();
                     return;
                 }

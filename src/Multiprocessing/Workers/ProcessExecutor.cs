@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using MessagePack;
+using Multiprocessing.Diagnostics;
 using Multiprocessing.Dispatch;
 using Multiprocessing.Functions;
 using Multiprocessing.Protocol;
@@ -108,6 +109,36 @@ internal sealed class ProcessExecutor : Executor
 
     public override int Processes { get; }
 
+    public override long QueuedChunks
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    public override long InFlightChunks
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long n = 0;
+                foreach (var w in _workers)
+                {
+                    n += w.InFlight.Count;
+                }
+
+                return n;
+            }
+        }
+    }
+
+    private Microsoft.Extensions.Logging.ILogger Logger => _options.EffectiveLogger;
+
     public override FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName)
     {
         var key = (user.Method, user.GetType(), user.Target?.GetType());
@@ -176,21 +207,25 @@ internal sealed class ProcessExecutor : Executor
 
     public override void Dispatch()
     {
-        while (true)
+        Dictionary<WorkerProcess, List<ProcessChunk>> batches = [];
+        List<WorkerProcess> retired = [];
+        lock (_gate)
         {
-            WorkerProcess? target = null;
-            List<ProcessChunk>? batch = null;
-            bool replace = false;
-            lock (_gate)
+            if (_terminated || _broken is not null)
             {
-                if (_terminated || _broken is not null || _pending.Count == 0)
-                {
-                    return;
-                }
+                return;
+            }
 
+            // One chunk at a time to the least-loaded worker that has credit, so that work spreads over
+            // idle workers first (tasks that must run together land on different workers), while each
+            // worker's chunks still leave in one write.
+            while (_pending.Count > 0)
+            {
+                WorkerProcess? target = null;
                 foreach (var w in _workers)
                 {
-                    if (CanAccept(w) && (target is null || w.QueuedTicks < target.QueuedTicks))
+                    if (CanAccept(w) && (target is null || w.InFlight.Count < target.InFlight.Count
+                        || (w.InFlight.Count == target.InFlight.Count && w.QueuedTicks < target.QueuedTicks)))
                     {
                         target = w;
                     }
@@ -198,48 +233,51 @@ internal sealed class ProcessExecutor : Executor
 
                 if (target is null)
                 {
-                    return;
+                    break;
                 }
 
-                batch = [];
-                while (_pending.Count > 0 && CanAccept(target))
+                var chunk = _pending.Dequeue();
+                if (chunk.Job.IsAbandoned)
                 {
-                    var chunk = _pending.Dequeue();
-                    if (chunk.Job.IsAbandoned)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    chunk.Id = ++_nextChunkId;
-                    target.InFlight.Add(chunk.Id, chunk);
-                    chunk.EstimatedTicks = EstimateTicks(chunk);
-                    target.QueuedTicks += chunk.EstimatedTicks;
-                    batch.Add(chunk);
-                    if (_options.MaxTasksPerChild is { } max && ++target.ChunksAssigned >= max)
-                    {
-                        // Python's maxtasksperchild: no more work for this one; a fresh worker takes its place now.
-                        target.State = WorkerState.Retiring;
-                        replace = true;
-                    }
+                chunk.Id = ++_nextChunkId;
+                target.InFlight.Add(chunk.Id, chunk);
+                chunk.EstimatedTicks = EstimateTicks(chunk);
+                target.QueuedTicks += chunk.EstimatedTicks;
+                if (!batches.TryGetValue(target, out var batch))
+                {
+                    batches[target] = batch = [];
+                }
+
+                batch.Add(chunk);
+                if (_options.MaxTasksPerChild is { } max && ++target.ChunksAssigned >= max)
+                {
+                    // Python's maxtasksperchild: no more work for this one; a fresh worker takes its place now.
+                    target.State = WorkerState.Retiring;
+                    target.RecycleReason = "MaxTasksPerChild";
+                    retired.Add(target);
                 }
             }
+        }
 
-            if (replace)
+        foreach (var w in retired)
+        {
+            PoolLog.WorkerRecycled(Logger, w.Index, w.ProcessId, "MaxTasksPerChild");
+            StartWorker(throwIfCannot: false);
+        }
+
+        foreach (var (target, batch) in batches)
+        {
+            try
             {
-                StartWorker(throwIfCannot: false);
+                target.Send(batch);
             }
-
-            if (batch.Count > 0)
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
             {
-                try
-                {
-                    target.Send(batch);
-                }
-                catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-                {
-                    // The worker is going; its reader sees the end and fails or re-queues what it held.
-                    target.CloseSocket();
-                }
+                // The worker is going; its reader sees the end and fails or re-queues what it held.
+                target.CloseSocket();
             }
         }
     }
@@ -285,6 +323,8 @@ internal sealed class ProcessExecutor : Executor
 
                     if (kill)
                     {
+                        w.KilledForCancellation = true;
+                        PoolLog.CancelledTaskKilled(Logger, w.Index, w.ProcessId, _options.CancellationGracePeriod);
                         w.Kill();
                     }
                 },
@@ -369,10 +409,11 @@ internal sealed class ProcessExecutor : Executor
                 if (w.State is WorkerState.Ready or WorkerState.Retiring && w.InFlight.Count > 0 && w.TimedOutChunk == 0)
                 {
                     long running = w.Status.RunningChunk;
-                    if (running != 0 && Environment.TickCount64 - w.Status.StartedAt > (long)limit.TotalMilliseconds && w.InFlight.ContainsKey(running))
+                    if (running != 0 && Environment.TickCount64 - w.Status.StartedAt > (long)limit.TotalMilliseconds && w.InFlight.TryGetValue(running, out var chunk))
                     {
                         w.TimedOutChunk = running;
                         overdue.Add(w);
+                        PoolLog.TaskTimedOut(Logger, chunk.Descriptor.DisplayName, limit, w.Index, w.ProcessId);
                     }
                 }
             }
@@ -399,15 +440,40 @@ internal sealed class ProcessExecutor : Executor
 
     private void StartWorker(bool throwIfCannot)
     {
-        int index = Interlocked.Increment(ref _nextWorkerIndex) - 1;
-        string statusPath = Path.Combine(_listener.Directory, "w" + index.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var process = new Process { StartInfo = _launcher.StartInfo(_listener.SocketPath, index, WorkerListener.NewToken(), statusPath), EnableRaisingEvents = true };
-        var worker = new WorkerProcess(index, process, process.StartInfo.Environment[WorkerEnvironment.Token]!, WorkerStatusSlot.Create(statusPath));
         lock (_gate)
         {
             if (_terminated)
             {
-                process.Dispose();
+                return;
+            }
+        }
+
+        int index = Interlocked.Increment(ref _nextWorkerIndex) - 1;
+        string statusPath = Path.Combine(_listener.Directory, "w" + index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var process = new Process { StartInfo = _launcher.StartInfo(_listener.SocketPath, index, WorkerListener.NewToken(), statusPath), EnableRaisingEvents = true };
+        WorkerStatusSlot status;
+        try
+        {
+            status = WorkerStatusSlot.Create(statusPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The pool's directory is gone: the pool was shut down while this replacement was decided.
+            process.Dispose();
+            if (throwIfCannot)
+            {
+                throw new InvalidOperationException($"Cannot start a worker: {ex.Message}", ex);
+            }
+
+            return;
+        }
+
+        var worker = new WorkerProcess(index, process, process.StartInfo.Environment[WorkerEnvironment.Token]!, status);
+        lock (_gate)
+        {
+            if (_terminated)
+            {
+                worker.Dispose();
                 return;
             }
 
@@ -453,6 +519,20 @@ internal sealed class ProcessExecutor : Executor
         }
 
         worker.ProcessId = process.Id;
+        bool terminatedMeanwhile;
+        lock (_gate)
+        {
+            terminatedMeanwhile = _terminated;
+        }
+
+        if (terminatedMeanwhile)
+        {
+            // Terminate ran between our check and the start, and could not kill a process not yet started.
+            worker.Kill();
+        }
+
+        PoolTelemetry.WorkerStarts.Add(1);
+        PoolLog.WorkerStarted(Logger, index, process.Id);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         process.StandardInput.AutoFlush = true;
@@ -536,7 +616,16 @@ internal sealed class ProcessExecutor : Executor
             failure = ex;
         }
 
-        Lost(worker, failure);
+        try
+        {
+            Lost(worker, failure);
+        }
+#pragma warning disable CA1031 // The reader thread must never take the application down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"Multiprocessing: handling the loss of {worker} failed: {ex}");
+        }
     }
 
     private static Exception ReadError(ReadOnlyMemory<byte> body)
@@ -568,9 +657,11 @@ internal sealed class ProcessExecutor : Executor
             if (worker.State == WorkerState.Ready)
             {
                 worker.State = WorkerState.Retiring;
+                worker.RecycleReason = "MaxMemoryPerChild";
             }
         }
 
+        PoolLog.WorkerRecycled(Logger, worker.Index, worker.ProcessId, "MaxMemoryPerChild");
         if (replace)
         {
             StartWorker(throwIfCannot: false);
@@ -626,11 +717,37 @@ internal sealed class ProcessExecutor : Executor
             worker.QueuedTicks -= chunk.EstimatedTicks;
             if (elapsedTicks >= 0)
             {
+                RecordRun(worker, chunk, elapsedTicks);
                 double perItem = (double)elapsedTicks / Math.Max(1, chunk.Count);
                 _ticksPerItem[chunk.FunctionId] = _ticksPerItem.TryGetValue(chunk.FunctionId, out double old) ? (old + perItem) / 2 : perItem;
             }
 
             return chunk;
+        }
+    }
+
+    /// <summary>Metrics and the worker's span for a chunk, from the run time the worker measured.</summary>
+    private static void RecordRun(WorkerProcess worker, ProcessChunk chunk, long elapsedTicks)
+    {
+        if (PoolTelemetry.TaskDuration.Enabled)
+        {
+            PoolTelemetry.TaskDuration.Record(TimeSpan.FromTicks(elapsedTicks).TotalSeconds / Math.Max(1, chunk.Count));
+        }
+
+        if (chunk.Job.Activity is { } parent)
+        {
+            // The worker has no exporter of its own; its span is recorded here, under the call's span,
+            // from the run time it reported (ending when the result arrived).
+            var end = DateTimeOffset.UtcNow;
+            using var span = PoolTelemetry.Source.StartActivity("Multiprocessing.RunChunk", System.Diagnostics.ActivityKind.Consumer, parent.Context, startTime: end - TimeSpan.FromTicks(elapsedTicks));
+            if (span is not null)
+            {
+                span.SetTag("multiprocessing.worker.index", worker.Index);
+                span.SetTag("multiprocessing.worker.pid", worker.ProcessId);
+                span.SetTag("multiprocessing.chunk.start", chunk.Start);
+                span.SetTag("multiprocessing.chunk.items", chunk.Count);
+                span.SetEndTime(end.UtcDateTime);
+            }
         }
     }
 
@@ -717,6 +834,8 @@ internal sealed class ProcessExecutor : Executor
         }
 
         List<ProcessChunk> lost;
+        string? culpritName = null;
+        int requeued = 0;
         bool expected;
         bool wasStarting;
         bool replace;
@@ -738,6 +857,8 @@ internal sealed class ProcessExecutor : Executor
             {
                 long running = worker.Status.RunningChunk;
                 ProcessChunk culprit = lost.Find(c => c.Id == running) ?? lost[0];
+                culpritName = culprit.Descriptor.DisplayName;
+                requeued = lost.Count - 1;
                 bool retry = worker.TimedOutChunk != culprit.Id && !culprit.Job.IsAbandoned && culprit.Attempts.Count < _options.MaxRetries;
                 if (retry)
                 {
@@ -762,6 +883,19 @@ internal sealed class ProcessExecutor : Executor
             }
 
             SignalIfAllExited();
+        }
+
+        string reason = _terminated ? "terminate"
+            : worker.TimedOutChunk != 0 ? "timeout"
+            : worker.KilledForCancellation ? "cancel"
+            : expected && worker.RecycleReason is not null ? "recycle"
+            : expected ? "shutdown"
+            : "crash";
+        PoolTelemetry.WorkerExited(reason);
+        PoolLog.WorkerExited(Logger, worker.Index, worker.ProcessId, reason, exitCode);
+        if (reason == "crash" && culpritName is not null)
+        {
+            PoolLog.WorkerCrashed(Logger, worker.Index, worker.ProcessId, exitCode, exitCode > 128 ? exitCode - 128 : null, culpritName, requeued);
         }
 
         if (breakWith is not null)
@@ -826,6 +960,7 @@ internal sealed class ProcessExecutor : Executor
             }
 
             _broken = error;
+            PoolLog.PoolBroken(Logger, error);
             failed = [.. _pending];
             _pending.Clear();
         }

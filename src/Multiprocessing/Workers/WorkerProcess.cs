@@ -50,6 +50,12 @@ internal sealed class WorkerProcess : IDisposable
 
     public bool InitializerFailed { get; set; }
 
+    /// <summary>Why this worker is being recycled (MaxTasksPerChild, MaxMemoryPerChild), if it is.</summary>
+    public string? RecycleReason { get; set; }
+
+    /// <summary>True when it was killed because a cancelled task ignored its token.</summary>
+    public bool KilledForCancellation { get; set; }
+
     /// <summary>The chunk whose task ran past the timeout, when the watchdog killed this worker for it.</summary>
     public long TimedOutChunk { get; set; }
 

@@ -1,0 +1,78 @@
+using System.Diagnostics.CodeAnalysis;
+using MessagePack;
+
+namespace Multiprocessing.Managers;
+
+/// <summary>
+/// A dictionary shared between processes: Python's <c>manager.dict()</c>. Keys and values travel serialized
+/// with the default serializer (MessagePack) and keys are compared by their serialized form, so use keys
+/// whose equal values serialize alike (numbers, strings, records of them). Each member is one round trip
+/// and atomic on its own; enumerate a snapshot from <see cref="ToDictionary"/>.
+/// </summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TValue">The value type.</typeparam>
+public sealed class DictionaryProxy<TKey, TValue> : ManagerProxy
+    where TKey : notnull
+{
+    internal DictionaryProxy(string endpoint, string authKey, int objectId)
+        : base(endpoint, authKey, objectId)
+    {
+    }
+
+    /// <summary>The number of entries (a snapshot): Python's <c>len(d)</c>.</summary>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    [IgnoreMember]
+    public int Count => CallForInt(ManagerOp.Count);
+
+    /// <summary>Gets or sets the value for <paramref name="key"/>: Python's <c>d[key]</c>.</summary>
+    /// <param name="key">The key.</param>
+    /// <exception cref="KeyNotFoundException">Getting a key that is not present.</exception>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    [IgnoreMember]
+    public TValue this[TKey key]
+    {
+        get => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The key '{key}' is not in the shared dictionary.");
+        set => Call(ManagerOp.ItemSet, data1: Serialize(key), data2: Serialize(value));
+    }
+
+    /// <summary>Gets the value for <paramref name="key"/> if present: Python's <c>d.get(key)</c>.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value, when present.</param>
+    /// <returns>True when the key is present.</returns>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value)
+    {
+        var reply = Call(ManagerOp.ItemGet, data1: Serialize(key));
+        value = reply.Status == ReplyStatus.Ok ? Deserialize<TValue>(reply.Payload) : default;
+        return reply.Status == ReplyStatus.Ok;
+    }
+
+    /// <summary>Adds an entry unless the key is present, atomically: Python's <c>d.setdefault</c> without the read.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>True when added; false when the key was already present.</returns>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    public bool TryAdd(TKey key, TValue value) =>
+        Call(ManagerOp.ItemTryAdd, data1: Serialize(key), data2: Serialize(value)).Status == ReplyStatus.Ok;
+
+    /// <summary>Whether <paramref name="key"/> is present: Python's <c>key in d</c>.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>True when present.</returns>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    public bool ContainsKey(TKey key) => Call(ManagerOp.ItemContains, data1: Serialize(key)).Status == ReplyStatus.Ok;
+
+    /// <summary>Removes <paramref name="key"/>: Python's <c>d.pop(key, None)</c>.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>True when it was present.</returns>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    public bool Remove(TKey key) => Call(ManagerOp.ItemRemove, data1: Serialize(key)).Status == ReplyStatus.Ok;
+
+    /// <summary>Removes every entry: Python's <c>d.clear()</c>.</summary>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    public void Clear() => Call(ManagerOp.Clear);
+
+    /// <summary>Copies the whole dictionary in one round trip, in insertion order: Python's <c>d.copy()</c>.</summary>
+    /// <returns>A local copy.</returns>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    public Dictionary<TKey, TValue> ToDictionary() => Deserialize<Dictionary<TKey, TValue>>(Call(ManagerOp.Snapshot).Payload);
+}

@@ -1,0 +1,68 @@
+namespace Multiprocessing.Managers;
+
+/// <summary>The operation a request asks of a shared object (one byte on the wire).</summary>
+internal enum ManagerOp : byte
+{
+    /// <summary>Cancels the request in flight on this connection whose sequence number is the argument.</summary>
+    Cancel = 1,
+    Acquire,
+    Release,
+    Count,
+    Clear,
+    Snapshot,
+    EventSet,
+    EventClear,
+    EventIsSet,
+    EventWait,
+    ConditionWait,
+    ConditionNotify,
+    BarrierWait,
+    BarrierAbort,
+    BarrierReset,
+    BarrierParties,
+    BarrierIsBroken,
+    QueuePut,
+    QueueGet,
+    QueueIsFull,
+    ValueGet,
+    ValueSet,
+    ItemGet,
+    ItemSet,
+    ItemTryAdd,
+    ItemRemove,
+    ItemContains,
+    ListAdd,
+    ListInsert,
+}
+
+/// <summary>How a request ended (one byte on the wire).</summary>
+internal enum ReplyStatus : byte
+{
+    /// <summary>Done; the value or payload carries the result.</summary>
+    Ok = 0,
+
+    /// <summary>Not done: timed out, not found, already present.</summary>
+    False = 1,
+
+    /// <summary>Acquired, but the previous holder's process died holding it; the value is its pid.</summary>
+    Abandoned = 2,
+
+    /// <summary>Cancelled by the client's token.</summary>
+    Cancelled = 3,
+
+    /// <summary>Refused; the value is a <see cref="ReplyError"/> and the message says why.</summary>
+    Error = 4,
+
+    /// <summary>The barrier is broken (aborted, reset, or a party timed out, was cancelled or died).</summary>
+    BrokenBarrier = 5,
+}
+
+/// <summary>The exception a refused request becomes on the client.</summary>
+internal enum ReplyError
+{
+    InvalidOperation = 0,
+    SynchronizationLock = 1,
+    SemaphoreFull = 2,
+    KeyNotFound = 3,
+    ArgumentOutOfRange = 4,
+}

@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace Multiprocessing.Managers.Server;
+
+/// <summary>
+/// The manager's listening side: a Unix domain socket in a private (0700) directory, one thread accepting,
+/// one thread per authenticated connection. Holds the shared objects and the client sessions.
+/// </summary>
+internal sealed class ManagerServer : IDisposable
+{
+    private static readonly TimeSpan s_handshakeTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly string _directory;
+    private readonly Socket _listener;
+    private readonly byte[] _key;
+    private readonly ConcurrentDictionary<int, SharedObject> _objects = new();
+    private readonly Dictionary<Guid, ManagerSession> _sessions = [];
+    private readonly HashSet<ServerConnection> _connections = [];
+    private readonly Lock _sessionsLock = new();
+    private readonly Thread _acceptThread;
+    private int _nextId;
+    private int _disposed;
+
+    public ManagerServer()
+    {
+        _key = RandomNumberGenerator.GetBytes(ManagerHandshake.KeyLength);
+        _directory = Path.Combine(Path.GetTempPath(), "mpm-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        Endpoint = Path.Combine(_directory, "m");
+        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        _listener.Bind(new UnixDomainSocketEndPoint(Endpoint));
+        _listener.Listen(128);
+        _acceptThread = new Thread(AcceptLoop) { IsBackground = true, Name = "Multiprocessing manager accept" };
+        _acceptThread.Start();
+    }
+
+    public string Endpoint { get; }
+
+    public string AuthKey => Convert.ToHexStringLower(_key);
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    public int Register(SharedObject shared)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        int id = Interlocked.Increment(ref _nextId);
+        _objects[id] = shared;
+        return id;
+    }
+
+    public SharedObject? Find(int id) => _objects.GetValueOrDefault(id);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _listener.Dispose();
+        ServerConnection[] open;
+        lock (_sessionsLock)
+        {
+            open = [.. _connections];
+        }
+
+        // Closing the sockets ends every connection thread: their clients see the end of the stream and fail
+        // their calls with ManagerConnectionException instead of waiting forever.
+        foreach (var connection in open)
+        {
+            connection.Close();
+        }
+
+        _acceptThread.Join(TimeSpan.FromSeconds(5));
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left for the temp cleaner; it holds nothing but a dead socket.
+        }
+    }
+
+    /// <summary>Called by a connection once it is authenticated; false when the manager is shutting down.</summary>
+    internal ManagerSession? Join(ServerConnection connection, Guid sessionId, int processId)
+    {
+        lock (_sessionsLock)
+        {
+            if (IsDisposed)
+            {
+                return null;
+            }
+
+            if (!_sessions.TryGetValue(sessionId, out var session))
+            {
+                session = new ManagerSession(sessionId, processId);
+                _sessions.Add(sessionId, session);
+            }
+
+            session.Connections++;
+            _connections.Add(connection);
+            return session;
+        }
+    }
+
+    /// <summary>Called once per authenticated connection after its last request has finished.</summary>
+    internal void Leave(ServerConnection connection, ManagerSession session)
+    {
+        bool ended;
+        lock (_sessionsLock)
+        {
+            _connections.Remove(connection);
+            ended = --session.Connections == 0;
+            if (ended)
+            {
+                _sessions.Remove(session.Id);
+            }
+        }
+
+        if (ended)
+        {
+            foreach (var shared in _objects.Values)
+            {
+                shared.OnSessionEnded(session);
+            }
+        }
+    }
+
+    internal void Track(ServerConnection connection)
+    {
+        lock (_sessionsLock)
+        {
+            _connections.Add(connection);
+        }
+    }
+
+    internal void Untrack(ServerConnection connection)
+    {
+        lock (_sessionsLock)
+        {
+            _connections.Remove(connection);
+        }
+    }
+
+    private void AcceptLoop()
+    {
+        while (!IsDisposed)
+        {
+            Socket client;
+            try
+            {
+                client = _listener.Accept();
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            client.ReceiveTimeout = (int)s_handshakeTimeout.TotalMilliseconds;
+            client.SendTimeout = (int)s_handshakeTimeout.TotalMilliseconds;
+            var connection = new ServerConnection(this, client, _key);
+            Track(connection);
+            if (IsDisposed)
+            {
+                connection.Close();
+                return;
+            }
+
+            new Thread(connection.Run) { IsBackground = true, Name = "Multiprocessing manager connection" }.Start();
+        }
+    }
+}
