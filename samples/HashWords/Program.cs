@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Multiprocessing;
+using Spectre.Console;
 
 namespace HashWords;
 
@@ -32,6 +33,10 @@ internal static class Program
         {
             Description = "Words per message to a worker. Default: Pool.Map's automatic choice, ceil(words / (4 x processes)).",
         };
+        var progressOption = new Option<bool>("--progress")
+        {
+            Description = "Show a live progress bar while the pool hashes (Spectre.Console), fed by Map's progress reports.",
+        };
         processesOption.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is < 1)
@@ -52,8 +57,9 @@ internal static class Program
             pathArgument,
             processesOption,
             chunksizeOption,
+            progressOption,
         };
-        root.SetAction(parse => Run(parse.GetValue(pathArgument), parse.GetValue(processesOption), parse.GetValue(chunksizeOption)));
+        root.SetAction(parse => Run(parse.GetValue(pathArgument), parse.GetValue(processesOption), parse.GetValue(chunksizeOption), parse.GetValue(progressOption)));
         return root.Parse(args).Invoke();
     }
 
@@ -77,7 +83,7 @@ internal static class Program
         return Environment.ProcessId;
     }
 
-    private static int Run(FileInfo? path, int? processes, int? chunksize)
+    private static int Run(FileInfo? path, int? processes, int? chunksize, bool showProgress)
     {
         string[] words;
         string source;
@@ -128,7 +134,9 @@ internal static class Program
 
         TimeSpan startup = clock.Elapsed;
         clock.Restart();
-        var pooled = new HashSet<string>(pool.Map(HashWord, words, chunksize));
+        // With a bar, smaller chunks than the automatic choice, so that it moves smoothly.
+        chunksize = showProgress ? chunksize ?? Math.Max(1, words.Length / 200) : chunksize;
+        var pooled = showProgress ? MapWithProgressBar(pool, words, chunksize) : new HashSet<string>(pool.Map(HashWord, words, chunksize));
         TimeSpan poolTime = clock.Elapsed;
         int size = chunksize ?? Math.Max(1, (words.Length + (4 * pool.Processes) - 1) / (4 * pool.Processes));
         string how = chunksize is null ? $"automatic chunksize {size}" : $"chunksize {size}";
@@ -143,5 +151,27 @@ internal static class Program
         return same ? 0 : 1;
     }
 
+    /// <summary>The same Map, with a live bar: mpire's <c>progress_bar=True</c>, from the call's progress reports.</summary>
+    private static HashSet<string> MapWithProgressBar(Pool pool, string[] words, int? chunksize)
+    {
+        HashSet<string> result = [];
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(context =>
+            {
+                var bar = context.AddTask("Hashing words", maxValue: words.Length);
+                var sink = new InlineProgress(p => bar.Value = p.Completed + p.Failed);
+                result = new HashSet<string>(pool.Map(HashWord, words, chunksize, sink));
+                bar.Value = words.Length;
+            });
+        return result;
+    }
+
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture) + " s";
+}
+
+/// <summary>Reports on the reporting thread (Progress&lt;T&gt; would post to the thread pool; not needed here).</summary>
+internal sealed class InlineProgress(Action<PoolProgress> report) : IProgress<PoolProgress>
+{
+    public void Report(PoolProgress value) => report(value);
 }
