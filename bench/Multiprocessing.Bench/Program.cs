@@ -334,7 +334,7 @@ internal static class Report
         Line();
         Line("General notes:");
         Line();
-        Line("- .NET pools are warmed before timing: every worker has run a task, and the timed call has been made once on a smaller input " +
+        Line("- .NET pools are warmed before timing: every worker has run a task, and the timed call has been made once (on a smaller input, or in W1 the same call) " +
              "(the worker processes JIT-compile the task on first use; CPython has no JIT to warm). W1 also shows the cold first call.");
         Line("- A variant that fails or exceeds its per-call time limit " +
              $"({s.CallTimeout.TotalSeconds:F0} s; {s.PythonTimeout.TotalSeconds:F0} s for a Python run) is marked FAILED or TIMEOUT in its cell and not retried.");

@@ -955,7 +955,8 @@ internal sealed class SweepWorkload : Workload
 
             var best = fixedTimes.MinBy(x => x.T);
             ratio = best.T / auto;
-            return $"{part}: auto {Stats.Seconds(auto)}, best fixed {Stats.Seconds(best.T)} (chunksize {best.Key}), auto {Stats.F(((auto / best.T) - 1) * 100, 0)}% slower";
+            double percent = ((auto / best.T) - 1) * 100;
+            return $"{part}: auto {Stats.Seconds(auto)}, best fixed {Stats.Seconds(best.T)} (chunksize {best.Key}), auto {Stats.F(Math.Abs(percent), 0)}% {(percent > 0 ? "slower" : "faster")}";
         }
 
         foreach (string col in new[] { WorkloadResult.Pool, WorkloadResult.PyFork, WorkloadResult.PySpawn })
@@ -976,7 +977,7 @@ internal sealed class SweepWorkload : Workload
             r.Target("W3 shape: auto within 10% of best fixed", 1.10 * mapRatio, 1, map);
             r.Notes.Add("Full sweep (median seconds per Map), Pool: " + string.Join("; ", new[] { "cpu", "map" }.Select(part =>
                 part + " " + string.Join(", ", pool.Samples.SelectMany(x => x.Keys).Distinct().Where(k => k.StartsWith(part + ":", StringComparison.Ordinal))
-                    .Select(k => $"{k[(part.Length + 1)..]}={Stats.Seconds(pool.Median(k))}")))));
+                    .Select(k => $"{k[(part.Length + 1)..]}={Stats.Seconds(pool.Median(k))}")))) + ".");
         }
         else
         {

@@ -8,6 +8,9 @@ public abstract partial class PoolBase
     /// <summary>The least number of items Imap reads ahead of its consumer, for pipelining small items.</summary>
     private const int MinReadAhead = 1024;
 
+    /// <summary>The most chunks a feeder gathers before submitting them together.</summary>
+    private const int MaxChunksPerSubmit = 64;
+
     /// <inheritdoc />
     public IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Stream(func, iterable, chunksize, ordered: true, progress, cancellationToken);
@@ -119,12 +122,29 @@ public abstract partial class PoolBase
 
     private void Feed<T, TResult>(FunctionHandle<T, TResult> function, IEnumerable<T> source, int size, StreamJob<TResult> job)
     {
+        var pending = new List<Chunk>();
         try
         {
             using var e = source.GetEnumerator();
             long index = 0;
-            while (job.WaitForWindow(size))
+            while (true)
             {
+                // Chunks go out in groups while the window has room (one dispatch, one write per worker),
+                // and the group is flushed before the feeder would block, so nothing waits on unsent work.
+                if (pending.Count >= MaxChunksPerSubmit)
+                {
+                    Flush(pending);
+                }
+
+                if (!job.TryReserveWindow(size))
+                {
+                    Flush(pending);
+                    if (!job.WaitForWindow(size))
+                    {
+                        return;
+                    }
+                }
+
                 var buffer = new T[size];
                 int count = 0;
                 Exception? inputError = null;
@@ -142,8 +162,9 @@ public abstract partial class PoolBase
                     inputError = ex;
                 }
 
-                if (!Issue(function, buffer, count, job, ref index, inputError))
+                if (!Issue(function, buffer, count, job, ref index, inputError, pending))
                 {
+                    Flush(pending);
                     return;
                 }
             }
@@ -158,8 +179,17 @@ public abstract partial class PoolBase
         }
     }
 
+    private void Flush(List<Chunk> pending)
+    {
+        if (pending.Count > 0)
+        {
+            Submit([.. pending], fromFeeder: true);
+            pending.Clear();
+        }
+    }
+
     /// <summary>Issues the items read so far as one chunk; false when the input has ended (or threw).</summary>
-    private bool Issue<T, TResult>(FunctionHandle<T, TResult> function, T[] buffer, int count, StreamJob<TResult> job, ref long index, Exception? inputError)
+    private bool Issue<T, TResult>(FunctionHandle<T, TResult> function, T[] buffer, int count, StreamJob<TResult> job, ref long index, Exception? inputError, List<Chunk>? pending = null)
     {
         bool ended = count < buffer.Length;
         if (count > 0)
@@ -171,7 +201,15 @@ public abstract partial class PoolBase
 
             try
             {
-                Submit([_executor.CreateChunk(function, buffer, job, index)], fromFeeder: true);
+                var chunk = _executor.CreateChunk(function, buffer, job, index);
+                if (pending is null)
+                {
+                    Submit([chunk], fromFeeder: true);
+                }
+                else
+                {
+                    pending.Add(chunk);
+                }
             }
             catch (ArgumentException ex)
             {

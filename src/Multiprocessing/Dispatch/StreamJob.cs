@@ -59,6 +59,21 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
         }
     }
 
+    /// <summary>Reserves room for <paramref name="count"/> more items if there is room now; never blocks.</summary>
+    public bool TryReserveWindow(int count)
+    {
+        lock (_gate)
+        {
+            if (_abandoned || _fatal is not null || (_issued - _consumed + count > _window && _issued > _consumed))
+            {
+                return false;
+            }
+
+            _issued += count;
+            return true;
+        }
+    }
+
     /// <summary>Called by the feeder before issuing <paramref name="count"/> more items; false means stop.</summary>
     public bool WaitForWindow(int count)
     {

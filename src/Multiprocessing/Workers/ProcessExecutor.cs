@@ -31,6 +31,9 @@ internal sealed class ProcessExecutor : Executor
 
     private static readonly TimeSpan s_exitGrace = TimeSpan.FromSeconds(2);
 
+    [ThreadStatic]
+    private static PooledBufferWriter? t_serializeBuffer;
+
     private readonly object _gate = new();
     private readonly PoolOptions _options;
     private readonly IPoolSerializer _serializer;
@@ -165,7 +168,10 @@ internal sealed class ProcessExecutor : Executor
 
     public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start)
     {
-        var buffer = new ArrayBufferWriterBytes();
+        // One reusable buffer per submitting thread: a small task costs one exact-size copy, not a new
+        // growable buffer and its growth.
+        var buffer = t_serializeBuffer ??= new PooledBufferWriter();
+        buffer.Clear();
         try
         {
             _serializer.Serialize(buffer, items);
@@ -179,7 +185,9 @@ internal sealed class ProcessExecutor : Executor
                 ex);
         }
 
-        return new ProcessChunk<TResult>(job, start, items.Length, function.Id, function.Descriptor!, buffer.ToArray());
+        byte[] payload = buffer.WrittenSpan.ToArray();
+        buffer.Clear();
+        return new ProcessChunk<TResult>(job, start, items.Length, function.Id, function.Descriptor!, payload);
     }
 
     public override void Enqueue(IReadOnlyList<Chunk> chunks)
@@ -207,11 +215,11 @@ internal sealed class ProcessExecutor : Executor
 
     public override void Dispatch()
     {
-        Dictionary<WorkerProcess, List<ProcessChunk>> batches = [];
-        List<WorkerProcess> retired = [];
+        List<(WorkerProcess Worker, List<ProcessChunk> Chunks)>? batches = null;
+        List<WorkerProcess>? retired = null;
         lock (_gate)
         {
-            if (_terminated || _broken is not null)
+            if (_terminated || _broken is not null || _pending.Count == 0)
             {
                 return;
             }
@@ -246,29 +254,32 @@ internal sealed class ProcessExecutor : Executor
                 target.InFlight.Add(chunk.Id, chunk);
                 chunk.EstimatedTicks = EstimateTicks(chunk);
                 target.QueuedTicks += chunk.EstimatedTicks;
-                if (!batches.TryGetValue(target, out var batch))
+                batches ??= [];
+                int slot = batches.FindIndex(b => b.Worker == target);
+                if (slot < 0)
                 {
-                    batches[target] = batch = [];
+                    batches.Add((target, []));
+                    slot = batches.Count - 1;
                 }
 
-                batch.Add(chunk);
+                batches[slot].Chunks.Add(chunk);
                 if (_options.MaxTasksPerChild is { } max && ++target.ChunksAssigned >= max)
                 {
                     // Python's maxtasksperchild: no more work for this one; a fresh worker takes its place now.
                     target.State = WorkerState.Retiring;
                     target.RecycleReason = "MaxTasksPerChild";
-                    retired.Add(target);
+                    (retired ??= []).Add(target);
                 }
             }
         }
 
-        foreach (var w in retired)
+        foreach (var w in retired ?? [])
         {
             PoolLog.WorkerRecycled(Logger, w.Index, w.ProcessId, "MaxTasksPerChild");
             StartWorker(throwIfCannot: false);
         }
 
-        foreach (var (target, batch) in batches)
+        foreach (var (target, batch) in batches ?? [])
         {
             try
             {
