@@ -270,6 +270,12 @@ internal static class Report
         }
     }
 
+    /// <summary>Each column's main figures round by round, so that a disturbed round shows.</summary>
+    private static string PerRound(WorkloadResult r) => string.Join("; ", r.Columns
+        .Where(c => c.Value.Samples.Count > 0)
+        .Select(c => c.Key + " " + string.Join(", ", c.Value.Samples[0].Keys.Where(k => !k.Contains(':', StringComparison.Ordinal)).Take(2)
+            .Select(k => k + " " + string.Join("/", c.Value.Samples.Select(f => f.TryGetValue(k, out double v) ? Stats.G(v) : "—"))))));
+
     public static string ToMarkdown(IReadOnlyList<WorkloadResult> results, Machine machine, Settings s, string command)
     {
         var md = new StringBuilder();
@@ -328,7 +334,8 @@ internal static class Report
         {
             int pyRounds = r.Columns.TryGetValue(WorkloadResult.PyFork, out var fork) ? fork.Samples.Count : 0;
             Line($"- **{r.Id}** {Cell(r.Title)}. " + string.Join(" ", r.Notes) +
-                 $" Python runs: {pyRounds} per start method. Took {r.Elapsed.TotalSeconds:F0} s; load average {r.LoadBefore} before, {r.LoadAfter} after.");
+                 $" Python runs: {pyRounds} per start method. Took {r.Elapsed.TotalSeconds:F0} s; load average {r.LoadBefore} before, {r.LoadAfter} after. " +
+                 "Per round: " + Cell(PerRound(r)) + ".");
         }
 
         Line();

@@ -31,6 +31,7 @@ public abstract partial class PoolBase : IPool
         Options = options;
         _callbacks = new CallbackQueue(OnCallbackFailed);
         _executor = createExecutor(options);
+        _executor.Owner = this;
         Diagnostics.PoolTelemetry.Register(this);
     }
 

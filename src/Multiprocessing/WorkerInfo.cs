@@ -11,12 +11,16 @@ public sealed class WorkerInfo
 
     private static WorkerInfo? s_processCurrent;
 
-    internal WorkerInfo(int index, int processId, bool isProcess)
+    internal WorkerInfo(int index, int processId, bool isProcess, ITaskPool pool)
     {
         Index = index;
         ProcessId = processId;
         IsProcess = isProcess;
+        Pool = pool;
     }
+
+    /// <summary>The pool this worker belongs to, for issuing follow-up tasks from inside a task.</summary>
+    public ITaskPool Pool { get; }
 
     /// <summary>The worker running this code, or null when not inside a pool worker.</summary>
     public static WorkerInfo? Current => s_threadCurrent ?? s_processCurrent;

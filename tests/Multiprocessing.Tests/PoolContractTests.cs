@@ -676,6 +676,16 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void WorkerInfoPool_TaskIssuesFollowUpTasks_GetsTheirResults()
+    {
+        using var pool = CreatePool(2);
+        Assert.Equal(285, pool.Apply(FollowUpTasks.SumOfSquares, 10));
+        Assert.Equal(50, pool.Apply(FollowUpTasks.SquareViaApply, 7));
+        var ex = Assert.Throws<KeyNotFoundException>(() => pool.Apply(FollowUpTasks.FollowUpThrows, "missing"));
+        Assert.Equal("missing", ex.Message);
+    }
+
+    [Fact]
     public void Processes_ReportsConfiguredCount()
     {
         using var pool = CreatePool(3);

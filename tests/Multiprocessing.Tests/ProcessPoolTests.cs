@@ -120,6 +120,16 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public void FollowUpTasks_EveryWorkerWaiting_PoolGrowsInsteadOfDeadlocking()
+    {
+        using var pool = new Pool(2);
+
+        // Both workers run a task that waits for follow-up tasks: Python's pool would deadlock here.
+        var results = pool.MapAsync(FollowUpTasks.SumOfSquares, [10, 20, 30], chunksize: 1);
+        Assert.Equal([285, 2470, 8555], results.Get(Timeout));
+    }
+
+    [Fact]
     public void Initializer_Throws_PoolBreaksAndEverySubmissionFailsFast()
     {
         using var pool = new Pool(new PoolOptions { Processes = 2, Initializer = Tasks.FailingInitializer });

@@ -9,6 +9,9 @@ internal abstract class Executor
 {
     public abstract int Processes { get; }
 
+    /// <summary>The pool this executor serves (set once the pool is built).</summary>
+    public PoolBase? Owner { get; set; }
+
     /// <summary>Chunks waiting for a worker (for the queue-length gauge).</summary>
     public abstract long QueuedChunks { get; }
 

@@ -35,4 +35,10 @@ internal enum FrameKind : byte
 
     /// <summary>Worker → parent: recycle me (my memory passed MaxMemoryPerChild); not a crash.</summary>
     Retire = 11,
+
+    /// <summary>Worker → parent: a task issues follow-up tasks (request id, chunksize, function descriptor, items).</summary>
+    Submit = 12,
+
+    /// <summary>Parent → worker: request id, ok byte, then the serialized results or an exception record.</summary>
+    SubmitResult = 13,
 }

@@ -72,7 +72,7 @@ internal sealed class FrameReader : IDisposable
         }
 
         byte k = _buffer[_start + 4];
-        if (k is < (byte)FrameKind.Hello or > (byte)FrameKind.Retire)
+        if (k is < (byte)FrameKind.Hello or > (byte)FrameKind.SubmitResult)
         {
             throw new InvalidDataException($"Corrupt stream: unknown frame kind {k}.");
         }
@@ -96,7 +96,7 @@ internal sealed class FrameReader : IDisposable
         }
 
         byte k = _buffer[_start + 4];
-        if (k is < (byte)FrameKind.Hello or > (byte)FrameKind.Retire)
+        if (k is < (byte)FrameKind.Hello or > (byte)FrameKind.SubmitResult)
         {
             throw new InvalidDataException($"Corrupt stream: unknown frame kind {k}.");
         }

@@ -88,7 +88,7 @@ internal sealed class ThreadExecutor : Executor
     {
         try
         {
-            WorkerInfo.SetForThread(new WorkerInfo(index, Environment.ProcessId, isProcess: false));
+            WorkerInfo.SetForThread(new WorkerInfo(index, Environment.ProcessId, isProcess: false, new LocalTaskPool(() => Owner)));
             if (!RunInitializer())
             {
                 return;

@@ -21,6 +21,9 @@ internal static class WorkerHost
 
     private static Action? s_beforeEachItem;
 
+    private static readonly object s_writeLock = new();
+    private static RemoteTaskPool? s_taskPool;
+
     private static readonly object s_cancelGate = new();
     private static readonly HashSet<long> s_cancelledBeforeStart = [];
     private static long s_runningChunk;
@@ -82,8 +85,9 @@ internal static class WorkerHost
         }
 
         var init = InitMessage.Read(body);
-        WorkerInfo.SetForProcess(new WorkerInfo(index, Environment.ProcessId, isProcess: true));
         var serializer = (IPoolSerializer)Activator.CreateInstance(Type.GetType(init.SerializerType, throwOnError: true)!)!;
+        s_taskPool = new RemoteTaskPool(frame => Send(socket, frame), serializer);
+        WorkerInfo.SetForProcess(new WorkerInfo(index, Environment.ProcessId, isProcess: true, s_taskPool));
         if (init.Initializer is { } initializer)
         {
             try
@@ -167,6 +171,12 @@ internal static class WorkerHost
         {
             while (reader.TryRead(out var kind, out var body))
             {
+                if (kind == FrameKind.SubmitResult)
+                {
+                    s_taskPool?.Complete(body.Span);
+                    continue;
+                }
+
                 if (kind == FrameKind.Cancel)
                 {
                     // Handled here, not in the queue: the main thread is busy running the very task to stop.
@@ -290,6 +300,7 @@ internal static class WorkerHost
         FrameWriter.End(output, frame);
     }
 
+    /// <summary>Writes and clears a buffer; serialized, because a task's follow-up requests write too.</summary>
     private static void Send(Socket socket, PooledBufferWriter output)
     {
         if (output.WrittenCount == 0)
@@ -297,11 +308,14 @@ internal static class WorkerHost
             return;
         }
 
-        var segment = output.WrittenSegment;
-        int sent = 0;
-        while (sent < segment.Count)
+        lock (s_writeLock)
         {
-            sent += socket.Send(segment.AsSpan(sent));
+            var segment = output.WrittenSegment;
+            int sent = 0;
+            while (sent < segment.Count)
+            {
+                sent += socket.Send(segment.AsSpan(sent));
+            }
         }
 
         output.Clear();

@@ -43,6 +43,9 @@ internal sealed class WorkerProcess : IDisposable
 
     public Dictionary<long, ProcessChunk> InFlight { get; } = [];
 
+    /// <summary>How many follow-up calls a task on this worker is waiting for (it gets no work meanwhile).</summary>
+    public int AwaitingSubtasks { get; set; }
+
     /// <summary>The estimated run time of the chunks this worker holds.</summary>
     public long QueuedTicks { get; set; }
 
@@ -111,6 +114,20 @@ internal sealed class WorkerProcess : IDisposable
             _headers.Clear();
             int frame = FrameWriter.Begin(_headers, FrameKind.Cancel);
             FrameWriter.Int64(_headers, chunkId);
+            FrameWriter.End(_headers, frame);
+            SendAll([_headers.WrittenSegment]);
+        }
+    }
+
+    public void SendSubmitResult(long requestId, bool ok, ReadOnlySpan<byte> body)
+    {
+        lock (_writeLock)
+        {
+            _headers.Clear();
+            int frame = FrameWriter.Begin(_headers, FrameKind.SubmitResult);
+            FrameWriter.Int64(_headers, requestId);
+            _headers.Write([ok ? (byte)1 : (byte)0]);
+            _headers.Write(body);
             FrameWriter.End(_headers, frame);
             SendAll([_headers.WrittenSegment]);
         }

@@ -129,3 +129,13 @@ public static class NestedTasks
         return 0;
     }
 }
+
+/// <summary>Tasks that issue follow-up tasks through <see cref="WorkerInfo.Pool"/>.</summary>
+public static class FollowUpTasks
+{
+    public static int SumOfSquares(int n) => WorkerInfo.Current!.Pool.Map(Tasks.Square, Enumerable.Range(0, n), 2).Sum();
+
+    public static int SquareViaApply(int n) => WorkerInfo.Current!.Pool.Apply(Tasks.Square, n) + 1;
+
+    public static string FollowUpThrows(string key) => WorkerInfo.Current!.Pool.Apply(Tasks.Throw, key).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
