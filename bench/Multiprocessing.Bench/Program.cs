@@ -273,8 +273,15 @@ internal static class Report
     /// <summary>Each column's main figures round by round, so that a disturbed round shows.</summary>
     private static string PerRound(WorkloadResult r) => string.Join("; ", r.Columns
         .Where(c => c.Value.Samples.Count > 0)
-        .Select(c => c.Key + " " + string.Join(", ", c.Value.Samples[0].Keys.Where(k => !k.Contains(':', StringComparison.Ordinal)).Take(2)
+        .Select(c => c.Key + " " + string.Join(", ", MainKeys(c.Value.Samples[0])
             .Select(k => k + " " + string.Join("/", c.Value.Samples.Select(f => f.TryGetValue(k, out double v) ? Stats.G(v) : "—"))))));
+
+    /// <summary>The first two plain figures, or for a sweep its automatic-chunksize entries.</summary>
+    private static IEnumerable<string> MainKeys(Figures f)
+    {
+        string[] plain = [.. f.Keys.Where(k => !k.Contains(':', StringComparison.Ordinal)).Take(2)];
+        return plain.Length > 0 ? plain : f.Keys.Where(k => k.EndsWith(":auto", StringComparison.Ordinal));
+    }
 
     public static string ToMarkdown(IReadOnlyList<WorkloadResult> results, Machine machine, Settings s, string command)
     {
