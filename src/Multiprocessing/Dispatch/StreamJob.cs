@@ -224,12 +224,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
                     continue;
                 }
 
-                if (slot.Error is { } error)
-                {
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
-                }
-
-                if (done)
+                if (IsEnd(slot, done))
                 {
                     yield break;
                 }
@@ -239,13 +234,30 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
         }
         finally
         {
-            _registration.Dispose();
-            Activity?.Stop();
-            lock (_gate)
-            {
-                _abandoned = true;
-                Signal();
-            }
+            EndConsumer();
+        }
+    }
+
+    /// <summary>Throws the slot's exception, if any; true when the stream has ended.</summary>
+    private static bool IsEnd((TResult Value, Exception? Error) slot, bool done)
+    {
+        if (slot.Error is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
+        return done;
+    }
+
+    /// <summary>The consumer stopped (finished, broke out, or was cancelled): nobody wants more results.</summary>
+    private void EndConsumer()
+    {
+        _registration.Dispose();
+        Activity?.Stop();
+        lock (_gate)
+        {
+            _abandoned = true;
+            Signal();
         }
     }
 
@@ -325,12 +337,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
                     }
                 }
 
-                if (slot.Error is { } error)
-                {
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
-                }
-
-                if (done)
+                if (IsEnd(slot, done))
                 {
                     yield break;
                 }
@@ -340,13 +347,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
         }
         finally
         {
-            _registration.Dispose();
-            Activity?.Stop();
-            lock (_gate)
-            {
-                _abandoned = true;
-                Signal();
-            }
+            EndConsumer();
         }
     }
 }
