@@ -17,11 +17,8 @@ namespace Multiprocessing.Workers;
 /// </summary>
 internal static class WorkerHost
 {
-    private const int FlushThreshold = 256 * 1024;
-
     private static Action? s_beforeEachItem;
 
-    private static readonly object s_writeLock = new();
     private static RemoteTaskPool? s_taskPool;
 
     private static readonly object s_cancelGate = new();
@@ -67,6 +64,7 @@ internal static class WorkerHost
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(socketPath));
         SocketTuning.Apply(socket);
+        var wire = new WorkerOutput(socket);
         using var stream = new NetworkStream(socket, ownsSocket: true);
         using var output = new PooledBufferWriter();
 
@@ -76,7 +74,7 @@ internal static class WorkerHost
         FrameWriter.Int32(output, token.Length);
         output.Write(token);
         FrameWriter.End(output, hello);
-        Send(socket, output);
+        wire.SendNow(output);
 
         using var reader = new FrameReader(stream);
         if (!reader.TryRead(out var kind, out var body) || kind != FrameKind.Init)
@@ -86,7 +84,7 @@ internal static class WorkerHost
 
         var init = InitMessage.Read(body);
         var serializer = (IPoolSerializer)Activator.CreateInstance(Type.GetType(init.SerializerType, throwOnError: true)!)!;
-        s_taskPool = new RemoteTaskPool(frame => Send(socket, frame), serializer);
+        s_taskPool = new RemoteTaskPool(wire.SendNow, serializer);
         WorkerInfo.SetForProcess(new WorkerInfo(index, Environment.ProcessId, isProcess: true, s_taskPool));
         if (init.Initializer is { } initializer)
         {
@@ -102,13 +100,13 @@ internal static class WorkerHost
             {
                 Exception cause = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
                 WriteError(output, FrameKind.InitFailed, null, RemoteError.From(cause));
-                Send(socket, output);
+                wire.SendNow(output);
                 return 4;
             }
         }
 
         FrameWriter.Empty(output, FrameKind.Ready);
-        Send(socket, output);
+        wire.SendNow(output);
 
         var queue = new BlockingCollection<(FrameKind Kind, byte[] Body)>();
         var readerThread = new Thread(() => ReadLoop(reader, queue)) { IsBackground = true, Name = "Multiprocessing worker reader" };
@@ -121,7 +119,7 @@ internal static class WorkerHost
         {
             if (!queue.TryTake(out var frame))
             {
-                Send(socket, output);
+                wire.Flush();
                 frame = queue.Take();
             }
 
@@ -135,6 +133,7 @@ internal static class WorkerHost
                     if (!BeginChunk(chunkId))
                     {
                         WriteError(output, FrameKind.ChunkFailed, chunkId, RemoteError.From(new OperationCanceledException("The task was cancelled before it started.")));
+                        wire.Add(output);
                         break;
                     }
 
@@ -145,19 +144,15 @@ internal static class WorkerHost
                     if (maxMemory > 0 && Environment.WorkingSet > maxMemory)
                     {
                         // MaxMemoryPerChild: ask to be recycled; the parent sends no more work and a Shutdown.
-                        Send(socket, output);
                         FrameWriter.Empty(output, FrameKind.Retire);
-                        Send(socket, output);
                         maxMemory = 0;
                     }
-                    if (output.WrittenCount >= FlushThreshold)
-                    {
-                        Send(socket, output);
-                    }
 
+                    wire.Add(output);
                     break;
                 case FrameKind.Shutdown:
-                    Send(socket, output);
+                    wire.Add(output);
+                    wire.Flush();
                     return 0;
                 default:
                     throw new InvalidDataException($"Unexpected frame {frame.Kind} in a worker.");
@@ -298,27 +293,6 @@ internal static class WorkerHost
         error.Write(ref writer);
         writer.Flush();
         FrameWriter.End(output, frame);
-    }
-
-    /// <summary>Writes and clears a buffer; serialized, because a task's follow-up requests write too.</summary>
-    private static void Send(Socket socket, PooledBufferWriter output)
-    {
-        if (output.WrittenCount == 0)
-        {
-            return;
-        }
-
-        lock (s_writeLock)
-        {
-            var segment = output.WrittenSegment;
-            int sent = 0;
-            while (sent < segment.Count)
-            {
-                sent += socket.Send(segment.AsSpan(sent));
-            }
-        }
-
-        output.Clear();
     }
 
     private interface IRunner
