@@ -40,16 +40,17 @@ public abstract partial class PoolBase
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
         ValidateChunksize(chunksize);
-        var (function, size, job) = StartStream(func, chunksize ?? 1, ordered, progress, cancellationToken);
+        var (function, size, job) = StartStream(func, _ => chunksize ?? 1, ordered, progress, cancellationToken);
         _ = FeedAsync(function, iterable, size, job, cancellationToken);
         return job;
     }
 
-    private (FunctionHandle<T, TResult> Function, int Size, StreamJob<TResult> Job) StartStream<T, TResult>(Func<T, TResult> func, int size, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
+    private (FunctionHandle<T, TResult> Function, int Size, StreamJob<TResult> Job) StartStream<T, TResult>(Func<T, TResult> func, Func<FunctionHandle<T, TResult>, int> sizeOf, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
     {
         ThrowIfNotRunning();
         cancellationToken.ThrowIfCancellationRequested();
         var function = _executor.Prepare(func, func, nameof(func));
+        int size = sizeOf(function);
         int window = (int)Math.Min(int.MaxValue / 2, Math.Max((long)size * Processes * 4, MinReadAhead));
         var job = new StreamJob<TResult>(ordered, window) { Progress = progress is null ? null : new ProgressReporter(progress, null) };
         _streams[job] = job.Fail;
@@ -110,8 +111,7 @@ public abstract partial class PoolBase
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
         ValidateChunksize(chunksize);
-        int size = chunksize ?? (iterable.TryGetNonEnumeratedCount(out int n) ? AutoChunksize(n) : 1);
-        var (function, _, job) = StartStream(func, size, ordered, progress, cancellationToken);
+        var (function, size, job) = StartStream(func, f => chunksize ?? (iterable.TryGetNonEnumeratedCount(out int n) ? AutoChunksize(n, f) : 1), ordered, progress, cancellationToken);
 
         // One feeder thread per call reads the input, so that a slow or blocking input never holds up
         // the caller or the pool's I/O threads (Python's imap has a task-handler thread for the same).

@@ -41,7 +41,7 @@ public abstract partial class PoolBase
 
         // Python's map reads the whole input first too: the length decides the chunk size.
         TArgs[] items = iterable as TArgs[] ?? [.. iterable];
-        int size = chunksize ?? AutoChunksize(items.Length);
+        int size = chunksize ?? AutoChunksize(items.Length, function);
         var result = new AsyncResult<IReadOnlyList<TResult>>(_callbacks, callback, errorCallback);
         var job = new ListJob<TResult, IReadOnlyList<TResult>>(items.Length, result, static r => r)
         {

@@ -288,10 +288,29 @@ public abstract partial class PoolBase : IPool
         }
     }
 
-    /// <summary>Python's rule for map: ceil(n / (4 × processes)), at least 1.</summary>
-    private int AutoChunksize(int count)
+    /// <summary>The most items an automatic chunk holds: big enough that per-chunk costs vanish for the
+    /// cheapest tasks, small enough that chunks pipeline (measured: 16,384–65,536 is the best fixed size
+    /// for a Map of an identity over ints, where Python's rule gives 1,250,000 for 10 million items).</summary>
+    private const int MaxAutoChunk = 65_536;
+
+    /// <summary>What an automatic chunk aims to cost in a worker, once the function's cost is known.</summary>
+    private static readonly TimeSpan s_autoChunkTarget = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// The automatic chunksize: never more than Python's rule, ceil(n / (4 × processes)), nor
+    /// <see cref="MaxAutoChunk"/>; and when earlier calls measured what one task of this function costs,
+    /// about 10 ms of work per chunk, so that expensive tasks balance over the workers to the end.
+    /// </summary>
+    private int AutoChunksize<TArgs, TResult>(int count, FunctionHandle<TArgs, TResult> function)
     {
         int parts = Processes * 4;
-        return Math.Max(1, (count + parts - 1) / parts);
+        int python = Math.Max(1, (count + parts - 1) / parts);
+        int size = Math.Min(python, MaxAutoChunk);
+        if (_executor.MeasuredTicksPerTask(function.Id) is { } perTask and > 0)
+        {
+            size = (int)Math.Clamp(s_autoChunkTarget.Ticks / perTask, 1, size);
+        }
+
+        return size;
     }
 }

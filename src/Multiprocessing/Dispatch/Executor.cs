@@ -34,6 +34,9 @@ internal abstract class Executor
     {
     }
 
+    /// <summary>What one task of this function has cost in a worker, in ticks, when measured (for the automatic chunksize).</summary>
+    public virtual double? MeasuredTicksPerTask(int functionId) => null;
+
     /// <summary>The job was cancelled: stop its running chunks (queued ones are dropped as abandoned).</summary>
     public virtual void Cancel(Job job)
     {

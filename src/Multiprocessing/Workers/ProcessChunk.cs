@@ -20,7 +20,12 @@ internal abstract class ProcessChunk(Job job, long start, int count, int functio
     public byte[] Payload { get; } = payload;
 
     /// <summary>How each earlier attempt ended, when the chunk was retried after its worker crashed.</summary>
-    public List<string> Attempts { get; } = [];
+    public List<string> Attempts => _attempts ??= [];
+
+    /// <summary>How many earlier attempts there were (without allocating the list for the usual none).</summary>
+    public int AttemptCount => _attempts?.Count ?? 0;
+
+    private List<string>? _attempts;
 
     /// <summary>Reads a Result frame's results and failures and hands them to the job.</summary>
     public abstract void Deliver(IPoolSerializer serializer, ReadOnlyMemory<byte> results, int failureCount, ReadOnlyMemory<byte> failures);

@@ -59,7 +59,6 @@ internal static class WorkerHost
         string? statusPath = Environment.GetEnvironmentVariable(WorkerEnvironment.Status);
         Environment.SetEnvironmentVariable(WorkerEnvironment.Status, null);
         using var status = statusPath is null ? null : WorkerStatusSlot.Open(statusPath);
-        s_beforeEachItem = status is null ? null : status.ItemStarted;
 
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(socketPath));
@@ -83,6 +82,7 @@ internal static class WorkerHost
         }
 
         var init = InitMessage.Read(body);
+        s_beforeEachItem = status is not null && init.StampEachItem ? status.ItemStarted : null;
         var serializer = (IPoolSerializer)Activator.CreateInstance(Type.GetType(init.SerializerType, throwOnError: true)!)!;
         s_taskPool = new RemoteTaskPool(wire.SendNow, serializer);
         WorkerInfo.SetForProcess(new WorkerInfo(index, Environment.ProcessId, isProcess: true, s_taskPool));
@@ -133,7 +133,7 @@ internal static class WorkerHost
                     if (!BeginChunk(chunkId))
                     {
                         WriteError(output, FrameKind.ChunkFailed, chunkId, RemoteError.From(new OperationCanceledException("The task was cancelled before it started.")));
-                        wire.Add(output);
+                        wire.Add(output, moreWorkQueued: queue.Count > 0);
                         break;
                     }
 
@@ -148,11 +148,10 @@ internal static class WorkerHost
                         maxMemory = 0;
                     }
 
-                    wire.Add(output);
+                    wire.Add(output, moreWorkQueued: queue.Count > 0);
                     break;
                 case FrameKind.Shutdown:
-                    wire.Add(output);
-                    wire.Flush();
+                    wire.SendNow(output);
                     return 0;
                 default:
                     throw new InvalidDataException($"Unexpected frame {frame.Kind} in a worker.");

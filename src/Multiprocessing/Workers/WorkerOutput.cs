@@ -32,8 +32,11 @@ internal sealed class WorkerOutput
     /// <summary>The maximum time a finished result waits in the batch.</summary>
     public static TimeSpan MaxDelay => TimeSpan.FromMilliseconds(1);
 
-    /// <summary>Queues complete frames for the next write (a large batch goes at once) and clears <paramref name="frames"/>.</summary>
-    public void Add(PooledBufferWriter frames)
+    /// <summary>
+    /// Queues complete frames for a later write when <paramref name="moreWorkQueued"/> (they will share it with
+    /// the next results), or writes them now with anything waiting; clears <paramref name="frames"/>.
+    /// </summary>
+    public void Add(PooledBufferWriter frames, bool moreWorkQueued)
     {
         if (frames.WrittenCount == 0)
         {
@@ -42,9 +45,9 @@ internal sealed class WorkerOutput
 
         lock (_gate)
         {
-            if (frames.WrittenCount >= FlushThreshold)
+            if (!moreWorkQueued || frames.WrittenCount >= FlushThreshold)
             {
-                // Large: no copy into the batch, it goes out now, after what was waiting.
+                // Nothing else to do, or large: no copy into the batch, it goes out now, after what was waiting.
                 FlushLocked();
                 Write(frames.WrittenSegment);
             }
