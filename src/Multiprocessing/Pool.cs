@@ -41,6 +41,20 @@ public sealed class Pool : PoolBase
     }
 
     /// <summary>
+    /// Overrides <see cref="PoolOptions.TaskTimeout"/> for the calls made in a <c>using</c> scope:
+    /// <c>using (Pool.WithTaskTimeout(TimeSpan.FromSeconds(5))) { pool.Map(…); }</c>. A task running longer
+    /// is killed with its worker and fails with <see cref="TaskTimeoutException"/>.
+    /// </summary>
+    /// <param name="timeout">The limit for each task issued in the scope.</param>
+    /// <returns>The scope; dispose it to end the override.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive.</exception>
+    public static TaskTimeoutScope WithTaskTimeout(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        return new TaskTimeoutScope(timeout);
+    }
+
+    /// <summary>
     /// Call first thing in <c>Main</c> of an application published self-contained or single-file and used
     /// with <see cref="StartMethod.Exec"/>: in a worker it runs the worker and never returns; otherwise it
     /// returns at once. The counterpart of Python's <c>multiprocessing.freeze_support()</c>.

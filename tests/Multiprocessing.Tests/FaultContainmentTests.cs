@@ -21,6 +21,27 @@ public sealed class FaultContainmentTests
     }
 
     [Fact]
+    public void TaskTimeoutScope_PerCallOverride_AppliesOnlyInsideTheScope()
+    {
+        using var pool = new Pool(new PoolOptions { Processes = 1 });
+        using (Pool.WithTaskTimeout(TimeSpan.FromMilliseconds(300)))
+        {
+            var ex = Assert.Throws<TaskTimeoutException>(() => pool.Apply(FaultTasks.Spin, 30));
+            Assert.Equal(TimeSpan.FromMilliseconds(300), ex.Timeout);
+        }
+
+        Assert.True(pool.Apply(FaultTasks.Spin, 1) > 0, "outside the scope there is no limit");
+
+        using var strict = new Pool(new PoolOptions { Processes = 1, TaskTimeout = TimeSpan.FromMilliseconds(200) });
+        using (Pool.WithTaskTimeout(TimeSpan.FromSeconds(30)))
+        {
+            Assert.True(strict.Apply(FaultTasks.Spin, 1) > 0, "the scope's longer limit replaces the pool's");
+        }
+
+        Assert.Throws<TaskTimeoutException>(() => strict.Apply(FaultTasks.Spin, 30));
+    }
+
+    [Fact]
     public void MaxRetries_TaskLostToCrash_RunsAgainOnFreshWorker()
     {
         string marker = Path.Combine(Path.GetTempPath(), "mp-once-" + Guid.NewGuid().ToString("N"));

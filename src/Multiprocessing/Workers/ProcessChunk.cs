@@ -10,6 +10,9 @@ internal abstract class ProcessChunk(Job job, long start, int count, int functio
 {
     public long Id { get; set; }
 
+    /// <summary>The task timeout for this chunk's tasks, when a <see cref="TaskTimeoutScope"/> overrode the pool's.</summary>
+    public TimeSpan? TimeoutOverride { get; } = TaskTimeoutScope.Current;
+
     /// <summary>What this chunk added to its worker's queued-work estimate (under the executor's lock).</summary>
     public long EstimatedTicks { get; set; }
 

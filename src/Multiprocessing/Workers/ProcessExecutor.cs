@@ -45,7 +45,7 @@ internal sealed class ProcessExecutor : Executor
     private readonly ConcurrentDictionary<(System.Reflection.MethodInfo, Type, Type?), (int Id, FunctionDescriptor Descriptor)> _functions = new();
     private readonly ManualResetEventSlim _allExited = new(false);
     private readonly Dictionary<int, double> _ticksPerItem = [];
-    private readonly Timer? _watchdog;
+    private Timer? _watchdog;
     private int _nextFunctionId;
     private long _nextChunkId;
     private int _nextWorkerIndex;
@@ -90,7 +90,7 @@ internal sealed class ProcessExecutor : Executor
         if (options.TaskTimeout is { } limit)
         {
             var period = TimeSpan.FromTicks(Math.Clamp(limit.Ticks / 10, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
-            _watchdog = new Timer(_ => KillOverdueWorkers(limit), null, period, period);
+            _watchdog = new Timer(_ => KillOverdueWorkers(), null, period, period);
         }
 
         _launcher = WorkerLauncher.Create(options.StartMethod);
@@ -192,6 +192,21 @@ internal sealed class ProcessExecutor : Executor
 
     public override void Enqueue(IReadOnlyList<Chunk> chunks)
     {
+        if (_watchdog is null && chunks.Count > 0 && ((ProcessChunk)chunks[0]).TimeoutOverride is not null)
+        {
+            // A per-call timeout on a pool without one: the watchdog starts now, checking every 50 ms.
+            var period = TimeSpan.FromMilliseconds(50);
+            var timer = new Timer(_ => KillOverdueWorkers(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            if (Interlocked.CompareExchange(ref _watchdog, timer, null) is null)
+            {
+                timer.Change(period, period);
+            }
+            else
+            {
+                timer.Dispose();
+            }
+        }
+
         Exception? broken;
         lock (_gate)
         {
@@ -430,7 +445,7 @@ internal sealed class ProcessExecutor : Executor
     /// slot costs nothing in the worker, and killing the process is the only way to stop a task that
     /// never yields (a tight loop, native code).
     /// </summary>
-    private void KillOverdueWorkers(TimeSpan limit)
+    private void KillOverdueWorkers()
     {
         List<WorkerProcess> overdue = [];
         lock (_gate)
@@ -440,7 +455,8 @@ internal sealed class ProcessExecutor : Executor
                 if (w.State is WorkerState.Ready or WorkerState.Retiring && w.InFlight.Count > 0 && w.TimedOutChunk == 0)
                 {
                     long running = w.Status.RunningChunk;
-                    if (running != 0 && Environment.TickCount64 - w.Status.StartedAt > (long)limit.TotalMilliseconds && w.InFlight.TryGetValue(running, out var chunk))
+                    if (running != 0 && w.InFlight.TryGetValue(running, out var chunk) && (chunk.TimeoutOverride ?? _options.TaskTimeout) is { } limit
+                        && Environment.TickCount64 - w.Status.StartedAt > (long)limit.TotalMilliseconds)
                     {
                         w.TimedOutChunk = running;
                         overdue.Add(w);
@@ -1062,7 +1078,7 @@ internal sealed class ProcessExecutor : Executor
     private Exception LostChunkError(WorkerProcess worker, ProcessChunk chunk, int? exitCode, Exception? failure)
     {
         string what = $"{chunk.Descriptor.DisplayName} (items {chunk.Start}..{chunk.Start + chunk.Count - 1} of its call)";
-        if (worker.TimedOutChunk == chunk.Id && _options.TaskTimeout is { } timeout)
+        if (worker.TimedOutChunk == chunk.Id && (chunk.TimeoutOverride ?? _options.TaskTimeout) is { } timeout)
         {
             return new TaskTimeoutException(
                 $"A task of {what} ran longer than the task timeout of {timeout}; worker {worker.Index} (pid {worker.ProcessId}) was killed to stop it and replaced.",

@@ -82,7 +82,8 @@ internal static class WorkerHost
         }
 
         var init = InitMessage.Read(body);
-        s_beforeEachItem = status is not null && init.StampEachItem ? status.ItemStarted : null;
+        Action? stamp = status is null ? null : status.ItemStarted;
+        bool stampAll = init.StampEachItem;
         var serializer = (IPoolSerializer)Activator.CreateInstance(Type.GetType(init.SerializerType, throwOnError: true)!)!;
         s_taskPool = new RemoteTaskPool(wire.SendNow, serializer);
         WorkerInfo.SetForProcess(new WorkerInfo(index, Environment.ProcessId, isProcess: true, s_taskPool));
@@ -137,6 +138,7 @@ internal static class WorkerHost
                         break;
                     }
 
+                    s_beforeEachItem = stampAll || (BitConverter.ToInt32(frame.Body, 12) & WorkerProcess.StampEachItemFlag) != 0 ? stamp : null;
                     status?.Started(chunkId);
                     RunChunk(frame.Body, serializer, functions, failedFunctions, output);
                     status?.Finished();

@@ -12,6 +12,9 @@ namespace Multiprocessing.Workers;
 /// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
+    /// <summary>In a Chunk frame's count field: stamp the start of every task (a timeout applies to this chunk).</summary>
+    public const int StampEachItemFlag = 1 << 30;
+
     private const int StderrLinesKept = 20;
 
     private readonly object _writeLock = new();
@@ -169,7 +172,8 @@ internal sealed class WorkerProcess : IDisposable
                 int frame = FrameWriter.Begin(_headers, FrameKind.Chunk);
                 FrameWriter.Int64(_headers, chunk.Id);
                 FrameWriter.Int32(_headers, chunk.FunctionId);
-                FrameWriter.Int32(_headers, chunk.Count);
+                // Bit 30 of the count asks the worker to stamp each task's start (for a per-call timeout).
+                FrameWriter.Int32(_headers, chunk.Count | (chunk.TimeoutOverride is null ? 0 : StampEachItemFlag));
                 BinaryPrimitives.WriteInt32LittleEndian(_headers.WrittenSpan.Slice(frame, 4), 1 + 16 + chunk.Payload.Length);
                 marks.Add((start, _headers.WrittenCount, chunk.Payload));
             }
