@@ -146,7 +146,7 @@ public sealed class PublishTests : IDisposable
         var deadline = Stopwatch.StartNew();
         while (workers.Any(IsRunning) && deadline.Elapsed < s_workerExitTimeout)
         {
-            await Task.Delay(50);
+            await Task.Delay(50); // sleep-ok: polling /proc for other processes' exit, bounded by s_workerExitTimeout
         }
 
         int[] alive = [.. workers.Where(IsRunning)];
