@@ -27,7 +27,7 @@ internal static class Program
         }
 
         var quick = new Option<bool>("--quick") { Description = "Smaller sizes and fewer rounds: about a minute." };
-        var only = new Option<string?>("--only") { Description = "Run these workloads only, e.g. W1,W6." };
+        var only = new Option<string?>("--only") { Description = "Run these workloads only, e.g. W1,W6 or M1,M2." };
         var rounds = new Option<int?>("--rounds") { Description = "Interleaved rounds per workload (default 3; 2 with --quick)." };
         var processes = new Option<int>("--processes") { Description = "Workers per pool, for .NET and Python alike.", DefaultValueFactory = _ => 2 };
         var noPython = new Option<bool>("--no-python") { Description = "Skip the CPython columns." };
@@ -79,6 +79,7 @@ internal static class Program
         [
             new HashWorkload(), new CpuWorkload(), new MapWorkload(), new ImapWorkload(), new ApplyAsyncWorkload(),
             new LatencyWorkload(), new BytesWorkload(), new StartupWorkload(), new InfiniteImapWorkload(), new SweepWorkload(),
+            new ManagerLockWorkload(), new ManagerQueueWorkload(),
         ];
         var selected = only is null ? all : all.Where(w => only.Split(',', StringSplitOptions.TrimEntries).Contains(w.Id, StringComparer.OrdinalIgnoreCase)).ToArray();
 
@@ -291,7 +292,7 @@ internal static class Report
 
         Line("# Benchmarks");
         Line();
-        Line($"Multiprocessing.NET against the plain .NET alternatives and CPython's `multiprocessing.Pool` (fork and spawn), on the workloads of the benchmark issue (W1–W10). " +
+        Line($"Multiprocessing.NET against the plain .NET alternatives and CPython's `multiprocessing.Pool` and `Manager` (fork and spawn), on the workloads of the benchmark issue (W1–W10) and the Manager rows (M1–M2). " +
              $"Produced by `bench/Multiprocessing.Bench` ({(s.Quick ? "**quick mode: small sizes, not the reference figures**" : "full run")}):");
         Line();
         Line("```");

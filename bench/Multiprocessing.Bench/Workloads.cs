@@ -991,3 +991,124 @@ internal sealed class SweepWorkload : Workload
 
     private static string Label(int? cs) => cs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "auto";
 }
+
+/// <summary>
+/// M1 and M2: synchronous round trips through a Manager proxy from the parent process, in pairs
+/// (acquire + release, put + get), as pool_bench.py's <c>manager_lock</c> and <c>manager_queue</c>.
+/// </summary>
+internal abstract class ManagerPairsWorkload : Workload
+{
+    private const int PythonWarmup = 100;
+    private int _n;
+
+    /// <summary>What one pair is, for the notes.</summary>
+    protected abstract string PairCode { get; }
+
+    /// <summary>The Python side of the same pair, for the notes.</summary>
+    protected abstract string PythonPairCode { get; }
+
+    public override void Prepare(Settings s) => _n = (int)s.Size(20_000, 5_000);
+
+    public override (long? N, string? Words, int? Reps, int? Chunksize) PythonArguments(Settings s) => (_n, null, null, null);
+
+    public override IReadOnlyList<(string Column, Func<Guard, Figures> Run)> Variants(Settings s) =>
+    [
+        (WorkloadResult.Pool, _ =>
+        {
+            using var manager = new Managers.Manager();
+            Action pair = CreatePair(manager);
+
+            // More warm-up than Python's 100 pairs: the proxy and client code is JIT-compiled on first use.
+            for (int i = 0; i < Math.Min(_n, 2000); i++)
+            {
+                pair();
+            }
+
+            double t = Time(() =>
+            {
+                for (int i = 0; i < _n; i++)
+                {
+                    pair();
+                }
+            });
+            return new Figures { ["pairs_per_s"] = _n / t, ["s"] = t };
+        }),
+    ];
+
+    public override Figures FromPython(JsonElement json) => Pick(json, "pairs_per_s", "elapsed_s");
+
+    public override void Report(WorkloadResult r, Settings s)
+    {
+        r.Cells[WorkloadResult.Pool] = r.Text(WorkloadResult.Pool, c => $"Manager proxy: {Stats.Rate(c.Median("pairs_per_s"))} pairs ({Stats.G(1e6 / c.Median("pairs_per_s"))} µs per pair)");
+        foreach (string py in new[] { WorkloadResult.PyFork, WorkloadResult.PySpawn })
+        {
+            r.Cells[py] = r.Text(py, c => $"{Stats.Rate(c.Median("pairs_per_s"))} pairs ({Stats.G(1e6 / c.Median("pairs_per_s"))} µs per pair)");
+        }
+
+        double manager = r.Median(WorkloadResult.Pool, "pairs_per_s");
+        var (python, method) = BestPython(r, "pairs_per_s", higherIsBetter: true);
+        r.Target("≥ 5x Python's Manager (pairs/s)", manager / python, 5, $"{Stats.Ratio(manager / python)} (Manager {Stats.Rate(manager)} / Python {method} {Stats.Rate(python)})");
+        r.Notes.Add($"{_n:N0} pairs of `{PairCode}`, one after another from the parent process through a proxy (Python: `{PythonPairCode}`), on a fresh manager each round; " +
+            $"{Math.Min(_n, 2000):N0} warm-up pairs first (Python {PythonWarmup}). Each call is a synchronous round trip over the manager's Unix domain socket; " +
+            "the .NET manager's server runs on threads of the parent process, Python's in a manager process of its own (forked or spawned). " +
+            "Rate = pairs / seconds for the whole timed loop.");
+    }
+
+    /// <summary>Creates the shared object on <paramref name="manager"/> and returns one checked pair of calls on its proxy.</summary>
+    protected abstract Action CreatePair(Managers.Manager manager);
+}
+
+/// <summary>M1: acquire + release on a Manager Lock proxy.</summary>
+internal sealed class ManagerLockWorkload : ManagerPairsWorkload
+{
+    public override string Id => "M1";
+
+    public override string Title => "Manager Lock acquire+release pairs/s";
+
+    public override string? PythonWorkload => "manager_lock";
+
+    protected override string PairCode => "using (l.Acquire()) { }";
+
+    protected override string PythonPairCode => "lock.acquire(); lock.release()";
+
+    protected override Action CreatePair(Managers.Manager manager)
+    {
+        var l = manager.Lock();
+        return () =>
+        {
+            using (l.Acquire())
+            {
+            }
+        };
+    }
+}
+
+/// <summary>M2: put + get on a Manager Queue proxy.</summary>
+internal sealed class ManagerQueueWorkload : ManagerPairsWorkload
+{
+    public override string Id => "M2";
+
+    public override string Title => "Manager Queue put+get pairs/s";
+
+    public override string? PythonWorkload => "manager_queue";
+
+    protected override string PairCode => "q.Put(i); q.TryGet(TimeSpan.FromSeconds(5), out _)";
+
+    protected override string PythonPairCode => "q.put(1); q.get()";
+
+    protected override Action CreatePair(Managers.Manager manager)
+    {
+        var q = manager.Queue<int>();
+        int i = 0;
+        return () =>
+        {
+            q.Put(i);
+            if (!q.TryGet(TimeSpan.FromSeconds(5), out int back) || back != i)
+            {
+                throw new InvalidOperationException($"The queue gave back {back} for {i}.");
+            }
+
+            i++;
+        };
+    }
+}

@@ -301,7 +301,7 @@ public abstract partial class PoolBase : IPool
     /// <see cref="MaxAutoChunk"/>; and when earlier calls measured what one task of this function costs,
     /// about 10 ms of work per chunk, so that expensive tasks balance over the workers to the end.
     /// </summary>
-    private int AutoChunksize<TArgs, TResult>(int count, FunctionHandle<TArgs, TResult> function)
+    internal int AutoChunksize<TArgs, TResult>(int count, FunctionHandle<TArgs, TResult> function)
     {
         int parts = Processes * 4;
         int python = Math.Max(1, (count + parts - 1) / parts);

@@ -29,6 +29,33 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void Map_ExplicitChunksize_KeepsEachChunkTogetherInOneWorker()
+    {
+        using var pool = CreatePool(2);
+        var indices = pool.Map(Tasks.WorkerIndex, Enumerable.Range(0, 60), chunksize: 6);
+        for (int chunk = 0; chunk < 10; chunk++)
+        {
+            Assert.Single(indices.Skip(chunk * 6).Take(6).Distinct());
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(1000)]
+    [InlineData(10_000_000)]
+    public void AutoChunksize_NeverMoreThanPythonsRule(int n)
+    {
+        using var pool = CreatePool(2);
+        var poolBase = (PoolBase)pool;
+        var function = new Multiprocessing.Dispatch.FunctionHandle<int, int>(Tasks.Square, Tasks.Square, null, 0);
+        int size = poolBase.AutoChunksize(n, function);
+        Assert.InRange(size, 1, Math.Max(1, (n + 7) / 8));
+        Assert.True(size <= 65_536);
+    }
+
+    [Fact]
     public void Map_EmptyInput_ReturnsEmptyList()
     {
         using var pool = CreatePool();
