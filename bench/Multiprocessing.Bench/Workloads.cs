@@ -1039,10 +1039,10 @@ internal abstract class ManagerPairsWorkload : Workload
 
     public override void Report(WorkloadResult r, Settings s)
     {
-        r.Cells[WorkloadResult.Pool] = r.Text(WorkloadResult.Pool, c => $"Manager proxy: {Stats.Rate(c.Median("pairs_per_s"))} pairs ({Stats.G(1e6 / c.Median("pairs_per_s"))} µs per pair)");
+        r.Cells[WorkloadResult.Pool] = r.Text(WorkloadResult.Pool, c => "Manager proxy: " + Pairs(c.Median("pairs_per_s")));
         foreach (string py in new[] { WorkloadResult.PyFork, WorkloadResult.PySpawn })
         {
-            r.Cells[py] = r.Text(py, c => $"{Stats.Rate(c.Median("pairs_per_s"))} pairs ({Stats.G(1e6 / c.Median("pairs_per_s"))} µs per pair)");
+            r.Cells[py] = r.Text(py, c => Pairs(c.Median("pairs_per_s")));
         }
 
         double manager = r.Median(WorkloadResult.Pool, "pairs_per_s");
@@ -1053,6 +1053,9 @@ internal abstract class ManagerPairsWorkload : Workload
             "the .NET manager's server runs on threads of the parent process, Python's in a manager process of its own (forked or spawned). " +
             "Rate = pairs / seconds for the whole timed loop.");
     }
+
+    /// <summary>A rate of pairs and the time of one pair: "27.7 k pairs/s (36.1 µs per pair)".</summary>
+    private static string Pairs(double perSecond) => $"{Stats.Rate(perSecond)[..^2].TrimEnd()} pairs/s ({Stats.G(1e6 / perSecond)} µs per pair)";
 
     /// <summary>Creates the shared object on <paramref name="manager"/> and returns one checked pair of calls on its proxy.</summary>
     protected abstract Action CreatePair(Managers.Manager manager);
