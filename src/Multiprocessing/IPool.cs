@@ -302,7 +302,7 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
     IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
 
-    /// <summary>As <see cref="Imap{T, TResult}"/> but yields results in completion order: Python's <c>imap_unordered()</c>.</summary>
+    /// <summary>As <c>Imap</c> but yields results in completion order: Python's <c>imap_unordered()</c>.</summary>
     /// <typeparam name="T">The item type.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="func">A static method or a lambda that captures nothing.</param>
@@ -315,7 +315,7 @@ public interface IPool : IDisposable, IAsyncDisposable
     IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// <see cref="Imap{T, TResult}"/> as an asynchronous stream: <c>await foreach</c> yields results in input
+    /// <c>Imap</c> as an asynchronous stream: <c>await foreach</c> yields results in input
     /// order without blocking a thread. The input is read lazily with bounded read-ahead.
     /// </summary>
     /// <typeparam name="T">The item type.</typeparam>
@@ -329,7 +329,7 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentException">The delegate cannot run in a worker process.</exception>
     IAsyncEnumerable<TResult> ImapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
 
-    /// <summary><see cref="ImapUnordered{T, TResult}"/> as an asynchronous stream, in completion order.</summary>
+    /// <summary><c>ImapUnordered</c> as an asynchronous stream, in completion order.</summary>
     /// <typeparam name="T">The item type.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="func">A static method or a lambda that captures nothing.</param>
@@ -422,6 +422,102 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <returns>The pending list of results.</returns>
     /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
     AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="Map{T, TResult}(Func{T, TResult}, IEnumerable{T}, int?, IProgress{PoolProgress}?, CancellationToken)"/> for an async task function.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result the task produces.</typeparam>
+    /// <param name="func">An async static method or a lambda that captures nothing; the worker awaits it.</param>
+    /// <param name="iterable">The items.</param>
+    /// <param name="chunksize">Items per message; null chooses automatically (at least MaxConcurrencyPerWorker).</param>
+    /// <param name="progress">Receives progress reports; null for none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
+    IReadOnlyList<TResult> Map<T, TResult>(Func<T, Task<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Map for a task function returning a ValueTask.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result the task produces.</typeparam>
+    /// <param name="func">An async static method or a lambda that captures nothing; the worker awaits it.</param>
+    /// <param name="iterable">The items.</param>
+    /// <param name="chunksize">Items per message; null chooses automatically (at least MaxConcurrencyPerWorker).</param>
+    /// <param name="progress">Receives progress reports; null for none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
+    IReadOnlyList<TResult> Map<T, TResult>(Func<T, ValueTask<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>MapAsync for an async task function.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result the task produces.</typeparam>
+    /// <param name="func">An async static method or a lambda that captures nothing; the worker awaits it.</param>
+    /// <param name="iterable">The items.</param>
+    /// <param name="chunksize">Items per message; null chooses automatically (at least MaxConcurrencyPerWorker).</param>
+    /// <param name="callback">Called once with the results.</param>
+    /// <param name="errorCallback">Called once with the first exception if any task fails.</param>
+    /// <param name="progress">Receives progress reports; null for none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The pending list of results.</returns>
+    /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
+    AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, Task<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Imap for an async task function.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result the task produces.</typeparam>
+    /// <param name="func">An async static method or a lambda that captures nothing; the worker awaits it.</param>
+    /// <param name="iterable">The items.</param>
+    /// <param name="chunksize">Items per message; null chooses automatically (at least MaxConcurrencyPerWorker).</param>
+    /// <param name="progress">Receives progress reports; null for none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
+    IEnumerable<TResult> Imap<T, TResult>(Func<T, Task<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>ImapUnordered for an async task function.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result the task produces.</typeparam>
+    /// <param name="func">An async static method or a lambda that captures nothing; the worker awaits it.</param>
+    /// <param name="iterable">The items.</param>
+    /// <param name="chunksize">Items per message; null chooses automatically (at least MaxConcurrencyPerWorker).</param>
+    /// <param name="progress">Receives progress reports; null for none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The results, in completion order.</returns>
+    /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
+    IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, Task<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Apply for an async task function.</summary>
+    /// <typeparam name="T1">The argument type.</typeparam>
+    /// <typeparam name="TResult">The result the task produces.</typeparam>
+    /// <param name="func">An async static method or a lambda that captures nothing; the worker awaits it.</param>
+    /// <param name="arg1">The argument.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
+    TResult Apply<T1, TResult>(Func<T1, Task<TResult>> func, T1 arg1, CancellationToken cancellationToken = default);
+
+    /// <summary>ApplyAsync for an async task function.</summary>
+    /// <typeparam name="T1">The argument type.</typeparam>
+    /// <typeparam name="TResult">The result the task produces.</typeparam>
+    /// <param name="func">An async static method or a lambda that captures nothing; the worker awaits it.</param>
+    /// <param name="arg1">The argument.</param>
+    /// <param name="callback">Called once with the results.</param>
+    /// <param name="errorCallback">Called once with the first exception if any task fails.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The pending result.</returns>
+    /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
+    AsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, Task<TResult>> func, T1 arg1, Action<TResult>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
+
+    /// <summary>ApplyAsync for a task function returning a ValueTask.</summary>
+    /// <typeparam name="T1">The argument type.</typeparam>
+    /// <typeparam name="TResult">The result the task produces.</typeparam>
+    /// <param name="func">An async static method or a lambda that captures nothing; the worker awaits it.</param>
+    /// <param name="arg1">The argument.</param>
+    /// <param name="callback">Called once with the results.</param>
+    /// <param name="errorCallback">Called once with the first exception if any task fails.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The pending result.</returns>
+    /// <exception cref="ArgumentException">The delegate or an item cannot be sent to a worker process.</exception>
+    AsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, ValueTask<TResult>> func, T1 arg1, Action<TResult>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default);
 
     /// <summary>Stops accepting tasks; issued tasks finish and then the workers exit: Python's <c>close()</c>.</summary>
     void Close();

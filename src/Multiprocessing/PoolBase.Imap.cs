@@ -40,16 +40,16 @@ public abstract partial class PoolBase
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
         ValidateChunksize(chunksize);
-        var (function, size, job) = StartStream(func, _ => chunksize ?? 1, ordered, progress, cancellationToken);
+        var (function, size, job) = StartStream(func, func, _ => chunksize ?? 1, ordered, progress, cancellationToken);
         _ = FeedAsync(function, iterable, size, job, cancellationToken);
         return job;
     }
 
-    private (FunctionHandle<T, TResult> Function, int Size, StreamJob<TResult> Job) StartStream<T, TResult>(Func<T, TResult> func, Func<FunctionHandle<T, TResult>, int> sizeOf, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
+    private (FunctionHandle<T, TResult> Function, int Size, StreamJob<TResult> Job) StartStream<T, TResult>(Delegate func, Func<T, TResult> invoke, Func<FunctionHandle<T, TResult>, int> sizeOf, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
     {
         ThrowIfNotRunning();
         cancellationToken.ThrowIfCancellationRequested();
-        var function = _executor.Prepare(func, func, nameof(func));
+        var function = _executor.Prepare(func, invoke, nameof(func));
         int size = sizeOf(function);
         int window = (int)Math.Min(int.MaxValue / 2, Math.Max((long)size * Processes * 4, MinReadAhead));
         var job = new StreamJob<TResult>(ordered, window) { Progress = progress is null ? null : new ProgressReporter(progress, null) };
@@ -107,11 +107,14 @@ public abstract partial class PoolBase
     }
 
     private StreamJob<TResult> Stream<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
+        => Stream(func, func, iterable, chunksize, ordered, progress, cancellationToken);
+
+    private StreamJob<TResult> Stream<T, TResult>(Delegate func, Func<T, TResult> invoke, IEnumerable<T> iterable, int? chunksize, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
         ValidateChunksize(chunksize);
-        var (function, size, job) = StartStream(func, f => chunksize ?? (iterable.TryGetNonEnumeratedCount(out int n) ? AutoChunksize(n, f) : 1), ordered, progress, cancellationToken);
+        var (function, size, job) = StartStream(func, invoke, f => chunksize ?? (iterable.TryGetNonEnumeratedCount(out int n) ? AutoChunksize(n, f) : 1), ordered, progress, cancellationToken);
 
         // One feeder thread per call reads the input, so that a slow or blocking input never holds up
         // the caller or the pool's I/O threads (Python's imap has a task-handler thread for the same).

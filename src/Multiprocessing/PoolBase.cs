@@ -280,6 +280,12 @@ public abstract partial class PoolBase : IPool
         }
     }
 
+    private static bool IsAsyncTaskFunction(Delegate d)
+    {
+        Type r = d.Method.ReturnType;
+        return r.IsGenericType && (r.GetGenericTypeDefinition() == typeof(Task<>) || r.GetGenericTypeDefinition() == typeof(ValueTask<>));
+    }
+
     private static void ValidateChunksize(int? chunksize)
     {
         if (chunksize is { } c && c < 1)
@@ -306,6 +312,13 @@ public abstract partial class PoolBase : IPool
         int parts = Processes * 4;
         int python = Math.Max(1, (count + parts - 1) / parts);
         int size = Math.Min(python, MaxAutoChunk);
+        if (IsAsyncTaskFunction(function.User))
+        {
+            // Async tasks run concurrently within a chunk: give each chunk enough of them.
+            size = Math.Max(size, Math.Min(count, Options.MaxConcurrencyPerWorker));
+            return Math.Max(1, size);
+        }
+
         if (_executor.MeasuredTicksPerTask(function.Id) is { } perTask and > 0)
         {
             size = (int)Math.Clamp(s_autoChunkTarget.Ticks / perTask, 1, size);

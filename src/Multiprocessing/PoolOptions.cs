@@ -67,6 +67,14 @@ public sealed record PoolOptions
     public long? MaxMemoryPerChild { get; init; }
 
     /// <summary>
+    /// For task functions that return <see cref="Task{TResult}"/> or <see cref="ValueTask{TResult}"/> (I/O-bound
+    /// work): how many of a chunk's tasks a worker process awaits at once. Default 1. Concurrency is within a
+    /// chunk, so give Map a chunksize of at least this (the automatic one is raised to it); one-task calls
+    /// (Apply) run one at a time per worker. <see cref="ThreadedPool"/> awaits one task per thread.
+    /// </summary>
+    public int MaxConcurrencyPerWorker { get; init; } = 1;
+
+    /// <summary>
     /// Where the pool logs worker starts and exits, crashes, recycling, timeouts and callback failures,
     /// with structured fields. Null means no logging.
     /// </summary>
@@ -129,6 +137,11 @@ public sealed record PoolOptions
         if (MaxMemoryPerChild is { } mem && mem < 1)
         {
             problems.Add($"MaxMemoryPerChild must be positive or null (was {mem}).");
+        }
+
+        if (MaxConcurrencyPerWorker < 1)
+        {
+            problems.Add($"MaxConcurrencyPerWorker must be at least 1 (was {MaxConcurrencyPerWorker}).");
         }
 
         if (MaxRetries < 0)

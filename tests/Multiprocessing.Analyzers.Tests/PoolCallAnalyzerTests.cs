@@ -150,13 +150,14 @@ public sealed class PoolCallAnalyzerTests
             """
             static class C
             {
-                static Task<int> Start(IntPtr handle) => Task.FromResult(0);
+                // Task<T> results are awaited by the worker (async task functions); a plain Task has no result to send.
+                static Task Start(IntPtr handle) => Task.CompletedTask;
 
                 static void M(Pool pool) => pool.Apply({|#0:Start|}, IntPtr.Zero);
             }
             """,
             Verify.Diagnostic("MP0003").WithLocation(0).WithArguments("Pool.Apply", "argument", "nint", "'nint' is an address in this process's memory"),
-            Verify.Diagnostic("MP0003").WithLocation(0).WithArguments("Pool.Apply", "result", "Task<int>", "'Task<int>' is a task running in this process (await it and send its result)"));
+            Verify.Diagnostic("MP0003").WithLocation(0).WithArguments("Pool.Apply", "result", "Task", "'Task' is a task running in this process (await it and send its result)"));
     }
 
     [Fact]

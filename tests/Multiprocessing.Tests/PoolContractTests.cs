@@ -713,6 +713,20 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public async Task AsyncTaskFunctions_AwaitedInWorker_ReturnTheirResults()
+    {
+        using var pool = CreatePool(2);
+        Assert.Equal(Enumerable.Range(0, 30).Select(x => x * 2), pool.Map(AsyncTasks.DoubleLater, Enumerable.Range(0, 30)));
+        Assert.Equal(["a", "b"], pool.Map(AsyncTasks.EchoLater, ["a", "b"]));
+        Assert.Equal(14, pool.Apply(AsyncTasks.DoubleLater, 7));
+        Assert.Equal("v", await pool.ApplyAsync(AsyncTasks.EchoLater, "v"));
+        Assert.Equal(Enumerable.Range(0, 10).Select(x => x * 2), pool.Imap(AsyncTasks.DoubleLater, Enumerable.Range(0, 10), 3).ToList());
+        Assert.Equal(10, pool.ImapUnordered(AsyncTasks.DoubleLater, Enumerable.Range(0, 10)).Count());
+        var ex = Assert.Throws<InvalidOperationException>(() => pool.Map(AsyncTasks.FailLater, [1, 2]));
+        Assert.StartsWith("async failure", ex.Message);
+    }
+
+    [Fact]
     public void Processes_ReportsConfiguredCount()
     {
         using var pool = CreatePool(3);

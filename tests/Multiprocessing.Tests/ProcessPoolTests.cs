@@ -130,6 +130,24 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public void MaxConcurrencyPerWorker_AsyncTasks_RunTogetherInOneWorker()
+    {
+        string dir = Directory.CreateTempSubdirectory("mp-concurrency-").FullName;
+        try
+        {
+            using var pool = new Pool(new PoolOptions { Processes = 1, MaxConcurrencyPerWorker = 4 });
+
+            // Each task waits until all four have started: only concurrent execution in the one worker finishes.
+            var pids = pool.Map(AsyncTasks.WaitForPeers, Enumerable.Range(0, 4).Select(i => (dir, i, 4)), chunksize: 4);
+            Assert.Single(pids.Distinct());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Initializer_Throws_PoolBreaksAndEverySubmissionFailsFast()
     {
         using var pool = new Pool(new PoolOptions { Processes = 2, Initializer = Tasks.FailingInitializer });

@@ -48,6 +48,20 @@ internal static class Invokers
         return null;
     };
 
+    /// <summary>An async task function, awaited synchronously on the worker's thread (no synchronization context there).</summary>
+    public static Func<T1, TResult> FuncTask1<T1, TResult>(Func<T1, Task<TResult>> f) => a => f(a).GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="FuncTask1{T1, TResult}"/>, for a ValueTask.</summary>
+    public static Func<T1, TResult> FuncValueTask1<T1, TResult>(Func<T1, ValueTask<TResult>> f) => a => f(a).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>The asynchronous form of a one-argument task function returning Task or ValueTask, if it is one.</summary>
+    public static Func<T1, Task<TResult>>? AsTaskFunction<T1, TResult>(Delegate d) => d switch
+    {
+        Func<T1, Task<TResult>> task => task,
+        Func<T1, ValueTask<TResult>> valueTask => a => valueTask(a).AsTask(),
+        _ => null,
+    };
+
     /// <summary>
     /// Builds the adapter for a delegate whose type is only known at run time (in a worker). Returns the
     /// adapter and the types of its argument and result.
@@ -66,6 +80,16 @@ internal static class Invokers
 
         Type[] parameters = isFunc ? generic[..^1] : generic;
         Type result = isFunc ? generic[^1] : typeof(object);
+        if (isFunc && parameters.Length == 1 && result.IsGenericType
+            && (result.GetGenericTypeDefinition() == typeof(Task<>) || result.GetGenericTypeDefinition() == typeof(ValueTask<>)))
+        {
+            // An async task function: the result that travels is what the task produces.
+            Type produced = result.GetGenericArguments()[0];
+            string adapter = result.GetGenericTypeDefinition() == typeof(Task<>) ? nameof(FuncTask1) : nameof(FuncValueTask1);
+            var asyncInvoker = (Delegate)typeof(Invokers).GetMethod(adapter)!.MakeGenericMethod(parameters[0], produced).Invoke(null, [d])!;
+            return (asyncInvoker, parameters[0], produced);
+        }
+
         string name = (isFunc ? "Func" : "Action") + parameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var factory = typeof(Invokers).GetMethod(name) ?? throw new NotSupportedException($"Delegates with {parameters.Length} parameters are not supported.");
         if (factory.IsGenericMethodDefinition)

@@ -19,10 +19,13 @@ internal sealed class InitMessage
     /// <summary>Restamp the status slot before every item; only the task timeout reads it (it costs ~12 ns an item).</summary>
     public bool StampEachItem { get; init; }
 
+    /// <summary>PoolOptions.MaxConcurrencyPerWorker.</summary>
+    public int MaxConcurrencyPerWorker { get; init; } = 1;
+
     public void Write(IBufferWriter<byte> output)
     {
         var writer = new MessagePackWriter(output);
-        writer.WriteArrayHeader(5);
+        writer.WriteArrayHeader(6);
         writer.Write(SerializerType);
         if (Initializer is null)
         {
@@ -36,13 +39,14 @@ internal sealed class InitMessage
         writer.Write(InitArgs);
         writer.Write(MaxMemoryPerChild);
         writer.Write(StampEachItem);
+        writer.Write(MaxConcurrencyPerWorker);
         writer.Flush();
     }
 
     public static InitMessage Read(ReadOnlyMemory<byte> body)
     {
         var reader = new MessagePackReader(body);
-        if (reader.ReadArrayHeader() != 5)
+        if (reader.ReadArrayHeader() != 6)
         {
             throw new InvalidDataException("Malformed init frame.");
         }
@@ -52,6 +56,7 @@ internal sealed class InitMessage
         byte[]? args = reader.TryReadNil() ? null : reader.ReadBytes()?.ToArray();
         long maxMemory = reader.ReadInt64();
         bool stampEachItem = reader.ReadBoolean();
-        return new InitMessage { SerializerType = serializer, Initializer = initializer, InitArgs = args, MaxMemoryPerChild = maxMemory, StampEachItem = stampEachItem };
+        int concurrency = reader.ReadInt32();
+        return new InitMessage { SerializerType = serializer, Initializer = initializer, InitArgs = args, MaxMemoryPerChild = maxMemory, StampEachItem = stampEachItem, MaxConcurrencyPerWorker = concurrency };
     }
 }

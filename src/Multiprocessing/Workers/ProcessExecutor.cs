@@ -84,7 +84,7 @@ internal sealed class ProcessExecutor : Executor
         }
 
         var initBody = new ArrayBufferWriterBytes();
-        new InitMessage { SerializerType = serializerType.AssemblyQualifiedName, Initializer = initializer, InitArgs = initArgs, MaxMemoryPerChild = options.MaxMemoryPerChild ?? 0, StampEachItem = options.TaskTimeout is not null }.Write(initBody);
+        new InitMessage { SerializerType = serializerType.AssemblyQualifiedName, Initializer = initializer, InitArgs = initArgs, MaxMemoryPerChild = options.MaxMemoryPerChild ?? 0, StampEachItem = options.TaskTimeout is not null, MaxConcurrencyPerWorker = options.MaxConcurrencyPerWorker }.Write(initBody);
         _initBody = initBody.ToArray();
 
         if (options.TaskTimeout is { } limit)

@@ -19,6 +19,9 @@ internal static class WorkerHost
 {
     private static Action? s_beforeEachItem;
 
+    /// <summary>PoolOptions.MaxConcurrencyPerWorker: how many of a chunk's async tasks may be awaited at once.</summary>
+    private static int s_concurrency = 1;
+
     private static RemoteTaskPool? s_taskPool;
 
     private static readonly object s_cancelGate = new();
@@ -82,6 +85,7 @@ internal static class WorkerHost
         }
 
         var init = InitMessage.Read(body);
+        s_concurrency = Math.Max(1, init.MaxConcurrencyPerWorker);
         Action? stamp = status is null ? null : status.ItemStarted;
         bool stampAll = init.StampEachItem;
         var serializer = (IPoolSerializer)Activator.CreateInstance(Type.GetType(init.SerializerType, throwOnError: true)!)!;
@@ -250,8 +254,9 @@ internal static class WorkerHost
         {
             var reader = new MessagePackReader(body.AsMemory(4));
             var descriptor = FunctionDescriptor.Read(ref reader);
-            var (invoker, args, result) = Invokers.CreateDynamic(descriptor.Resolve());
-            var runner = (IRunner)Activator.CreateInstance(typeof(Runner<,>).MakeGenericType(args, result), invoker)!;
+            Delegate original = descriptor.Resolve();
+            var (invoker, args, result) = Invokers.CreateDynamic(original);
+            var runner = (IRunner)Activator.CreateInstance(typeof(Runner<,>).MakeGenericType(args, result), invoker, original)!;
             functions[id] = runner.Run;
         }
 #pragma warning disable CA1031 // A function the worker cannot load fails the chunks that use it, not the worker.
@@ -301,8 +306,10 @@ internal static class WorkerHost
         RemoteError? Run(IPoolSerializer serializer, ReadOnlyMemory<byte> payload, PooledBufferWriter output, long chunkId);
     }
 
-    private sealed class Runner<TArgs, TResult>(Func<TArgs, TResult> invoke) : IRunner
+    private sealed class Runner<TArgs, TResult>(Func<TArgs, TResult> invoke, Delegate original) : IRunner
     {
+        private readonly Func<TArgs, Task<TResult>>? _async = Invokers.AsTaskFunction<TArgs, TResult>(original);
+
         public RemoteError? Run(IPoolSerializer serializer, ReadOnlyMemory<byte> payload, PooledBufferWriter output, long chunkId)
         {
             long started = Stopwatch.GetTimestamp();
@@ -318,7 +325,9 @@ internal static class WorkerHost
                 return RemoteError.From(new InvalidDataException($"The worker could not read the arguments ({typeof(TArgs)}): {ex.Message}", ex));
             }
 
-            TResult[] results = Dispatch.ChunkRunner.Run(invoke, items, out var failures, s_beforeEachItem);
+            TResult[] results = _async is not null && s_concurrency > 1
+                ? Dispatch.ChunkRunner.RunConcurrently(_async, items, s_concurrency, out var failures)
+                : Dispatch.ChunkRunner.Run(invoke, items, out failures, s_beforeEachItem);
             long elapsed = Stopwatch.GetElapsedTime(started).Ticks;
 
             int frame = FrameWriter.Begin(output, FrameKind.Result);

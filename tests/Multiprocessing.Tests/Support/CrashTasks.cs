@@ -139,3 +139,43 @@ public static class FollowUpTasks
 
     public static string FollowUpThrows(string key) => WorkerInfo.Current!.Pool.Apply(Tasks.Throw, key).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>Async task functions.</summary>
+public static class AsyncTasks
+{
+    public static async Task<int> DoubleLater(int x)
+    {
+        await Task.Yield();
+        return x * 2;
+    }
+
+    public static async ValueTask<string> EchoLater(string s)
+    {
+        await Task.Yield();
+        return s;
+    }
+
+    public static async Task<int> FailLater(int x)
+    {
+        await Task.Yield();
+        throw new InvalidOperationException($"async failure {x}");
+    }
+
+    /// <summary>Marks itself started, then waits (bounded) until <paramref name="expected"/> tasks have: proof they run at once.</summary>
+    public static async Task<int> WaitForPeers((string Dir, int Index, int Expected) a)
+    {
+        File.WriteAllText(Path.Combine(a.Dir, a.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)), "started");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Directory.GetFiles(a.Dir).Length < a.Expected)
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException("the other tasks never started: they did not run concurrently");
+            }
+
+            await Task.Delay(5); // sleep-ok: polling files written by concurrent tasks, bounded
+        }
+
+        return Environment.ProcessId;
+    }
+}
