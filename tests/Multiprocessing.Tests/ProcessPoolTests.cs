@@ -162,6 +162,16 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public void WorkerDiesBeforeReady_PoolBreaksInsteadOfRespawningForever()
+    {
+        using var pool = new Pool(new PoolOptions { Processes = 1, Initializer = Tasks.ExitingInitializer });
+        var result = pool.ApplyAsync(Tasks.Square, 2);
+        Assert.True(result.Wait(Timeout), "a pool whose workers cannot start must fail its tasks, not wait");
+        var ex = Assert.Throws<BrokenPoolException>(() => result.Get());
+        Assert.Contains("exited with code 5", ex.Message);
+    }
+
+    [Fact]
     public void Initializer_CapturingLambda_FailsAtConstruction()
     {
         string value = "x";

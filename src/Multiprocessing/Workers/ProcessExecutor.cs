@@ -1033,6 +1033,17 @@ internal sealed class ProcessExecutor : Executor
                 lost = retry ? [] : [culprit];
             }
 
+            if (wasStarting && !worker.InitializerFailed && !_terminated)
+            {
+                // A worker that dies before it is ready counts toward breaking the pool, as a failing
+                // initializer does: a pool whose workers cannot start must not respawn them forever.
+                _startFailuresInRow++;
+                if (!_everReady || _startFailuresInRow >= _options.MaxInitializerFailures)
+                {
+                    breakWith = new BrokenPoolException($"The pool is broken: {Describe(worker, exitCode, failure)} before it was ready.", failure);
+                }
+            }
+
             replace = !_terminated && _broken is null && breakWith is null && (!expected || worker.InitializerFailed)
                 && (!_closed || _pending.Count > 0 || lost.Count > 0);
             if (worker.InitializerFailed && _broken is null && breakWith is null && !_terminated)

@@ -63,6 +63,9 @@ public static class Tasks
 
     public static void FailingInitializer() => throw new FormatException("initializer says no");
 
+    /// <summary>Kills the worker before it is ready (no exception to report): a worker that cannot start.</summary>
+    public static void ExitingInitializer() => Environment.Exit(5);
+
     public static string? ReadInitialized(int _) => t_initialized;
 
     public static (string? Init, int Worker, int Pid) InitAndWorker(int _) => (t_initialized, WorkerInfo.Current!.Index, WorkerInfo.Current.ProcessId);
