@@ -1035,10 +1035,11 @@ internal sealed class ProcessExecutor : Executor
 
             if (wasStarting && !worker.InitializerFailed && !_terminated)
             {
-                // A worker that dies before it is ready counts toward breaking the pool, as a failing
-                // initializer does: a pool whose workers cannot start must not respawn them forever.
+                // A worker that dies before it is ready counts toward breaking the pool: a pool whose workers
+                // cannot start must not respawn them forever. Unlike an initializer that throws, one death is
+                // not proof (it may have been killed from outside), so it takes MaxInitializerFailures in a row.
                 _startFailuresInRow++;
-                if (!_everReady || _startFailuresInRow >= _options.MaxInitializerFailures)
+                if (_startFailuresInRow >= _options.MaxInitializerFailures)
                 {
                     breakWith = new BrokenPoolException($"The pool is broken: {Describe(worker, exitCode, failure)} before it was ready.", failure);
                 }
