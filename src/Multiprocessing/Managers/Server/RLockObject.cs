@@ -12,7 +12,7 @@ internal class RLockObject : SharedObject
     private readonly LinkedList<Waiter> _waiters = new();
     private Owner? _owner;
     private long _count;
-    private int _abandonedBy;
+    private AbandonedMark _abandoned;
 
     public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected) => request.Op switch
     {
@@ -28,7 +28,7 @@ internal class RLockObject : SharedObject
         {
             if (_owner is { } o && o.Session == session)
             {
-                _abandonedBy = session.ProcessId;
+                _abandoned.Set(session.ProcessId);
                 _owner = null;
                 _count = 0;
                 GrantNext(ref grants);
@@ -124,14 +124,7 @@ internal class RLockObject : SharedObject
     {
         _owner = owner;
         _count = count;
-        if (_abandonedBy == 0)
-        {
-            return ManagerReply.Ok;
-        }
-
-        var reply = new ManagerReply(ReplyStatus.Abandoned, _abandonedBy);
-        _abandonedBy = 0;
-        return reply;
+        return _abandoned.Consume();
     }
 
     [Conditional("DEBUG")]

@@ -13,7 +13,7 @@ internal sealed class SemaphoreObject(int initialCount, int? maxCount, bool isLo
     private readonly LinkedList<Waiter> _waiters = new();
     private readonly Dictionary<ManagerSession, int> _held = [];
     private int _count = initialCount;
-    private int _abandonedBy;
+    private AbandonedMark _abandoned;
 
     public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected) => request.Op switch
     {
@@ -31,7 +31,7 @@ internal sealed class SemaphoreObject(int initialCount, int? maxCount, bool isLo
             if (_held.Remove(session, out int units) && units > 0)
             {
                 _count += units;
-                _abandonedBy = session.ProcessId;
+                _abandoned.Set(session.ProcessId);
                 GrantWaiters(ref grants);
             }
 
@@ -129,14 +129,7 @@ internal sealed class SemaphoreObject(int initialCount, int? maxCount, bool isLo
     private ManagerReply Take(ManagerSession session)
     {
         _held[session] = _held.GetValueOrDefault(session) + 1;
-        if (_abandonedBy == 0)
-        {
-            return ManagerReply.Ok;
-        }
-
-        var reply = new ManagerReply(ReplyStatus.Abandoned, _abandonedBy);
-        _abandonedBy = 0;
-        return reply;
+        return _abandoned.Consume();
     }
 
     [Conditional("DEBUG")]
