@@ -71,6 +71,29 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public void ActivitySource_TracedCall_TaskInWorkerRunsUnderTheCallsTrace()
+    {
+        var maps = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Multiprocessing",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName == "Multiprocessing.Map")
+                {
+                    maps.Enqueue(a);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var pool = new Pool(1);
+        var traceIds = pool.Map(TraceTasks.CurrentTraceId, Enumerable.Range(0, 4), 2);
+        Assert.True(SpinWait.SpinUntil(() => !maps.IsEmpty, Timeout));
+        Assert.All(traceIds, id => Assert.Equal(maps.Single().TraceId.ToString(), id));
+    }
+
+    [Fact]
     public void Logger_WorkerCrash_LogsStartsExitAndCrashWithFields()
     {
         var logger = new RecordingLogger();

@@ -271,14 +271,29 @@ internal static class WorkerHost
     {
         long chunkId = BitConverter.ToInt64(body, 0);
         int functionId = BitConverter.ToInt32(body, 8);
-        RemoteError? error;
-        if (functions.TryGetValue(functionId, out var run))
+        int flags = BitConverter.ToInt32(body, 12);
+        int payloadAt = 16;
+        Activity? activity = null;
+        if ((flags & WorkerProcess.TraceParentFlag) != 0)
         {
-            error = run(serializer, body.AsMemory(16), output, chunkId);
+            // The call is traced in the parent: the task runs under an activity with that parent, so its own
+            // activities, logs and outgoing calls carry the same trace id (even with no exporter here).
+            int length = BitConverter.ToInt16(body, 16);
+            string traceParent = System.Text.Encoding.ASCII.GetString(body, 18, length);
+            payloadAt = 18 + length;
+            activity = new Activity("Multiprocessing.Task").SetParentId(traceParent).Start();
         }
-        else
+
+        RemoteError? error;
+        try
         {
-            error = failed.GetValueOrDefault(functionId) ?? RemoteError.From(new InvalidDataException($"Function {functionId} was never defined."));
+            error = functions.TryGetValue(functionId, out var run)
+                ? run(serializer, body.AsMemory(payloadAt), output, chunkId)
+                : failed.GetValueOrDefault(functionId) ?? RemoteError.From(new InvalidDataException($"Function {functionId} was never defined."));
+        }
+        finally
+        {
+            activity?.Stop();
         }
 
         if (error is not null)

@@ -15,6 +15,9 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>In a Chunk frame's count field: stamp the start of every task (a timeout applies to this chunk).</summary>
     public const int StampEachItemFlag = 1 << 30;
 
+    /// <summary>In a Chunk frame's count field: a traceparent follows the header.</summary>
+    public const int TraceParentFlag = 1 << 29;
+
     private const int StderrLinesKept = 20;
 
     private readonly object _writeLock = new();
@@ -172,9 +175,21 @@ internal sealed class WorkerProcess : IDisposable
                 int frame = FrameWriter.Begin(_headers, FrameKind.Chunk);
                 FrameWriter.Int64(_headers, chunk.Id);
                 FrameWriter.Int32(_headers, chunk.FunctionId);
-                // Bit 30 of the count asks the worker to stamp each task's start (for a per-call timeout).
-                FrameWriter.Int32(_headers, chunk.Count | (chunk.TimeoutOverride is null ? 0 : StampEachItemFlag));
-                BinaryPrimitives.WriteInt32LittleEndian(_headers.WrittenSpan.Slice(frame, 4), 1 + 16 + chunk.Payload.Length);
+                // Bit 30 of the count asks the worker to stamp each task's start (for a per-call timeout);
+                // bit 29 says a W3C traceparent follows (int16 length, ASCII), when the call is traced.
+                string? traceParent = chunk.Job.Activity?.Id;
+                FrameWriter.Int32(_headers, chunk.Count | (chunk.TimeoutOverride is null ? 0 : StampEachItemFlag) | (traceParent is null ? 0 : TraceParentFlag));
+                int extra = 0;
+                if (traceParent is not null)
+                {
+                    int before = _headers.WrittenCount;
+                    BinaryPrimitives.WriteInt16LittleEndian(_headers.GetSpan(2), (short)traceParent.Length);
+                    _headers.Advance(2);
+                    _headers.Write(System.Text.Encoding.ASCII.GetBytes(traceParent));
+                    extra = _headers.WrittenCount - before;
+                }
+
+                BinaryPrimitives.WriteInt32LittleEndian(_headers.WrittenSpan.Slice(frame, 4), 1 + 16 + extra + chunk.Payload.Length);
                 marks.Add((start, _headers.WrittenCount, chunk.Payload));
             }
 

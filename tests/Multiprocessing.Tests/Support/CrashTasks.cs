@@ -179,3 +179,9 @@ public static class AsyncTasks
         return Environment.ProcessId;
     }
 }
+
+/// <summary>Reads the trace context a task runs under.</summary>
+public static class TraceTasks
+{
+    public static string? CurrentTraceId(int _) => System.Diagnostics.Activity.Current?.TraceId.ToString();
+}
