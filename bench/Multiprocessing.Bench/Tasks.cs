@@ -18,16 +18,8 @@ internal static class Tasks
 
     public static byte[] IdentityBytes(byte[] data) => data;
 
-    /// <summary>W1: SHA-512 of the word's UTF-8 bytes as lower-case hex (Python's <c>hash_word</c>).</summary>
-    public static string HashWord(string word)
-    {
-        int max = Encoding.UTF8.GetMaxByteCount(word.Length);
-        Span<byte> bytes = max <= 256 ? stackalloc byte[max] : new byte[max];
-        int length = Encoding.UTF8.GetBytes(word, bytes);
-        Span<byte> digest = stackalloc byte[SHA512.HashSizeInBytes];
-        SHA512.HashData(bytes[..length], digest);
-        return Convert.ToHexStringLower(digest);
-    }
+    /// <summary>W1: SHA-512 of the word's UTF-8 bytes as lower-case hex (Python's <c>hash_word</c>), the sample's own.</summary>
+    public static string HashWord(string word) => HashWords.WordHash.HashWord(word);
 
     /// <summary>The pool initializer of W2 and W10 (Python's <c>set_k</c>).</summary>
     public static void SetK(int k) => Volatile.Write(ref s_k, k);

@@ -63,18 +63,10 @@ internal static class Program
         return root.Parse(args).Invoke();
     }
 
-    /// <summary>The task: the SHA-512 of a word's UTF-8 bytes, as lower-case hex (Python's <c>sha512(w.encode()).hexdigest()</c>).</summary>
+    /// <summary>The task (see <see cref="WordHash.HashWord"/>, shared with the benchmark).</summary>
     /// <param name="word">The word.</param>
     /// <returns>128 hex digits.</returns>
-    public static string HashWord(string word)
-    {
-        int max = Encoding.UTF8.GetMaxByteCount(word.Length);
-        Span<byte> bytes = max <= 256 ? stackalloc byte[max] : new byte[max];
-        int length = Encoding.UTF8.GetBytes(word, bytes);
-        Span<byte> digest = stackalloc byte[SHA512.HashSizeInBytes];
-        SHA512.HashData(bytes[..length], digest);
-        return Convert.ToHexStringLower(digest);
-    }
+    public static string HashWord(string word) => WordHash.HashWord(word);
 
     /// <summary>Holds a worker for a moment and names it, so that a warm-up reaches every worker.</summary>
     private static int WorkerProcessId(int _)
@@ -138,8 +130,7 @@ internal static class Program
         chunksize = showProgress ? chunksize ?? Math.Max(1, words.Length / 200) : chunksize;
         var pooled = showProgress ? MapWithProgressBar(pool, words, chunksize) : new HashSet<string>(pool.Map(HashWord, words, chunksize));
         TimeSpan poolTime = clock.Elapsed;
-        int size = chunksize ?? Math.Max(1, (words.Length + (4 * pool.Processes) - 1) / (4 * pool.Processes));
-        string how = chunksize is null ? $"automatic chunksize {size}" : $"chunksize {size}";
+        string how = chunksize is null ? "automatic chunksize" : $"chunksize {chunksize}";
         Console.WriteLine($"Pool:    Done, with {pooled.Count} hashes in {Seconds(poolTime)} ({pool.Processes} worker processes, {how}; workers started in {Seconds(startup)}, not included)");
 
         double speedup = serialTime / poolTime;
