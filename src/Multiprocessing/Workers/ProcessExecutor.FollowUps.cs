@@ -1,0 +1,121 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Sockets;
+using MessagePack;
+using Multiprocessing.Diagnostics;
+using Multiprocessing.Dispatch;
+using Multiprocessing.Functions;
+using Multiprocessing.Protocol;
+using Multiprocessing.Serialization;
+
+namespace Multiprocessing.Workers;
+
+/// <content>Follow-up tasks issued by tasks (ITaskPool in a worker).</content>
+internal sealed partial class ProcessExecutor
+{
+    /// <summary>
+    /// A task in <paramref name="worker"/> issues follow-up tasks (<see cref="ITaskPool"/>): run them on this
+    /// pool and send the results back. The requesting worker gets no other work until they are done, and
+    /// if every worker is waiting, one more is started, so follow-ups always have somewhere to run.
+    /// </summary>
+    private void OnSubmit(WorkerProcess worker, ReadOnlyMemory<byte> body)
+    {
+        long requestId = BinaryPrimitives.ReadInt64LittleEndian(body.Span);
+        try
+        {
+            int chunksize = BinaryPrimitives.ReadInt32LittleEndian(body.Span[8..]);
+            int descriptorLength = BinaryPrimitives.ReadInt32LittleEndian(body.Span[12..]);
+            var reader = new MessagePackReader(body.Slice(16, descriptorLength));
+            var descriptor = FunctionDescriptor.Read(ref reader);
+            byte[] items = body[(16 + descriptorLength)..].ToArray();
+            Delegate d = descriptor.Resolve();
+            var (invoker, args, result) = Invokers.CreateDynamic(d);
+            bool grow;
+            lock (_gate)
+            {
+                worker.AwaitingSubtasks++;
+                int live = _workers.Count(w => w.State is WorkerState.Ready or WorkerState.Starting);
+                grow = !_terminated && _broken is null && live < Processes * 2
+                    && _workers.All(w => w.State != WorkerState.Ready || w.AwaitingSubtasks > 0)
+                    && !_workers.Any(w => w.State == WorkerState.Starting);
+            }
+
+            if (grow)
+            {
+                StartWorker(throwIfCannot: false);
+            }
+
+            typeof(ProcessExecutor).GetMethod(nameof(RunSubmitted), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(args, result)
+                .Invoke(this, [worker, requestId, d, invoker, items, chunksize]);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Exception cause = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
+            ReplySubmit(worker, requestId, cause);
+        }
+    }
+
+    private void RunSubmitted<TArgs, TResult>(WorkerProcess worker, long requestId, Delegate d, Delegate invoker, byte[] payload, int chunksize)
+    {
+        TArgs[] items = _serializer.Deserialize<TArgs[]>(payload);
+        var function = Prepare(d, (Func<TArgs, TResult>)invoker, "func");
+        var result = new AsyncResult<IReadOnlyList<TResult>>(null, null, null);
+        var job = new ListJob<TResult, IReadOnlyList<TResult>>(items.Length, result, static r => r);
+        int size = chunksize > 0 ? chunksize : Math.Max(1, (items.Length + (Processes * 4) - 1) / (Processes * 4));
+        var chunks = new List<Chunk>();
+        for (int start = 0; start < items.Length; start += size)
+        {
+            chunks.Add(CreateChunk(function, items[start..Math.Min(items.Length, start + size)], job, start));
+        }
+
+        result.AsTask().ContinueWith(
+            t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    var buffer = new ArrayBufferWriterBytes();
+                    _serializer.Serialize(buffer, (TResult[])t.Result);
+                    Reply(worker, requestId, true, buffer.ToArray());
+                }
+                else
+                {
+                    ReplySubmit(worker, requestId, t.Exception!.InnerException!);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+        Enqueue(chunks);
+        Dispatch(fromSubmitter: false);
+    }
+
+    private void ReplySubmit(WorkerProcess worker, long requestId, Exception error)
+    {
+        var buffer = new ArrayBufferWriterBytes();
+        var writer = new MessagePackWriter(buffer);
+        RemoteError.From(error).Write(ref writer);
+        writer.Flush();
+        Reply(worker, requestId, false, buffer.ToArray());
+    }
+
+    private void Reply(WorkerProcess worker, long requestId, bool ok, byte[] body)
+    {
+        lock (_gate)
+        {
+            worker.AwaitingSubtasks--;
+        }
+
+        try
+        {
+            worker.SendSubmitResult(requestId, ok, body);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // The requesting worker is gone; its task failed with it.
+        }
+
+        Dispatch(fromSubmitter: false);
+    }
+}

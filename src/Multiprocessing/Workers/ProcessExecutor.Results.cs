@@ -1,0 +1,192 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Sockets;
+using MessagePack;
+using Multiprocessing.Diagnostics;
+using Multiprocessing.Dispatch;
+using Multiprocessing.Functions;
+using Multiprocessing.Protocol;
+using Multiprocessing.Serialization;
+
+namespace Multiprocessing.Workers;
+
+/// <content>The reader loop: results in, chunks settled, idle workers told to exit.</content>
+internal sealed partial class ProcessExecutor
+{
+    private void ReadLoop(WorkerProcess worker)
+    {
+        Exception? failure = null;
+        try
+        {
+            var reader = worker.Reader!;
+            while (reader.TryRead(out var kind, out var body))
+            {
+                switch (kind)
+                {
+                    case FrameKind.Ready:
+                        OnReady(worker);
+                        break;
+                    case FrameKind.InitFailed:
+                        OnInitializerFailed(worker, ReadError(body));
+                        break;
+                    case FrameKind.Result:
+                        OnResult(worker, body);
+                        break;
+                    case FrameKind.Submit:
+                        OnSubmit(worker, body);
+                        break;
+                    case FrameKind.Retire:
+                        OnRetire(worker);
+                        break;
+                    case FrameKind.ChunkFailed:
+                        OnChunkFailed(worker, BinaryPrimitives.ReadInt64LittleEndian(body.Span), ReadError(body[8..]));
+                        break;
+                    default:
+                        throw new InvalidDataException($"Corrupt stream: a worker sent a {kind} frame.");
+                }
+
+                if (!reader.HasBufferedFrame)
+                {
+                    AfterBatch(worker);
+                }
+            }
+        }
+#pragma warning disable CA1031 // Whatever ends the connection, the worker is treated as lost, never the parent.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure = ex;
+        }
+
+        try
+        {
+            Lost(worker, failure);
+        }
+#pragma warning disable CA1031 // The reader thread must never take the application down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"Multiprocessing: handling the loss of {worker} failed: {ex}");
+        }
+    }
+
+    private static Exception ReadError(ReadOnlyMemory<byte> body)
+    {
+        var reader = new MessagePackReader(body);
+        return RemoteError.Read(ref reader).ToException();
+    }
+
+    private void OnResult(WorkerProcess worker, ReadOnlyMemory<byte> body)
+    {
+        var span = body.Span;
+        long id = BinaryPrimitives.ReadInt64LittleEndian(span);
+        long elapsed = BinaryPrimitives.ReadInt64LittleEndian(span[8..]);
+        int failureCount = BinaryPrimitives.ReadInt32LittleEndian(span[16..]);
+        int resultLength = BinaryPrimitives.ReadInt32LittleEndian(span[20..]);
+        if (resultLength < 0 || 24 + resultLength > body.Length)
+        {
+            throw new InvalidDataException($"Corrupt stream: a result of {resultLength} bytes in a frame of {body.Length}.");
+        }
+
+        ProcessChunk? chunk = Settle(worker, id, elapsed);
+        chunk?.Deliver(_serializer, body.Slice(24, resultLength), failureCount, body[(24 + resultLength)..]);
+    }
+
+    private void OnChunkFailed(WorkerProcess worker, long id, Exception error) => Settle(worker, id, -1)?.Fail(error);
+
+    private ProcessChunk? Settle(WorkerProcess worker, long id, long elapsedTicks)
+    {
+        lock (_gate)
+        {
+            if (!worker.InFlight.Remove(id, out var chunk))
+            {
+                return null;
+            }
+
+            worker.QueuedTicks -= chunk.EstimatedTicks;
+            if (elapsedTicks >= 0)
+            {
+                RecordRun(worker, chunk, elapsedTicks);
+                double perItem = (double)elapsedTicks / Math.Max(1, chunk.Count);
+                _ticksPerItem[chunk.FunctionId] = _ticksPerItem.TryGetValue(chunk.FunctionId, out double old) ? (old + perItem) / 2 : perItem;
+            }
+
+            return chunk;
+        }
+    }
+
+    /// <summary>Metrics and the worker's span for a chunk, from the run time the worker measured.</summary>
+    private static void RecordRun(WorkerProcess worker, ProcessChunk chunk, long elapsedTicks)
+    {
+        if (PoolTelemetry.TaskDuration.Enabled)
+        {
+            PoolTelemetry.TaskDuration.Record(TimeSpan.FromTicks(elapsedTicks).TotalSeconds / Math.Max(1, chunk.Count));
+        }
+
+        if (chunk.Job.Activity is { } parent)
+        {
+            // The worker has no exporter of its own; its span is recorded here, under the call's span,
+            // from the run time it reported (ending when the result arrived).
+            var end = DateTimeOffset.UtcNow;
+            using var span = PoolTelemetry.Source.StartActivity("Multiprocessing.RunChunk", System.Diagnostics.ActivityKind.Consumer, parent.Context, startTime: end - TimeSpan.FromTicks(elapsedTicks));
+            if (span is not null)
+            {
+                span.SetTag("multiprocessing.worker.index", worker.Index);
+                span.SetTag("multiprocessing.worker.pid", worker.ProcessId);
+                span.SetTag("multiprocessing.chunk.start", chunk.Start);
+                span.SetTag("multiprocessing.chunk.items", chunk.Count);
+                span.SetEndTime(end.UtcDateTime);
+            }
+        }
+    }
+
+    private void AfterBatch(WorkerProcess worker)
+    {
+        List<WorkerProcess> stop = [];
+        lock (_gate)
+        {
+            if (_closed || worker.State == WorkerState.Retiring)
+            {
+                stop = TakeIdleWorkersToStop();
+            }
+        }
+
+        foreach (var w in stop)
+        {
+            TrySendShutdown(w);
+        }
+
+        Dispatch(fromSubmitter: false);
+    }
+
+    /// <summary>Under the lock: workers that should now be told to exit (retired, or closed pool with nothing left).</summary>
+    private List<WorkerProcess> TakeIdleWorkersToStop()
+    {
+        List<WorkerProcess> stop = [];
+        foreach (var w in _workers)
+        {
+            bool retiredAndIdle = w.State == WorkerState.Retiring && w.InFlight.Count == 0;
+            bool closedAndIdle = _closed && _pending.Count == 0 && w.InFlight.Count == 0 && w.State is WorkerState.Ready or WorkerState.Retiring;
+            if (retiredAndIdle || closedAndIdle)
+            {
+                w.State = WorkerState.Stopping;
+                stop.Add(w);
+            }
+        }
+
+        return stop;
+    }
+
+    private static void TrySendShutdown(WorkerProcess worker)
+    {
+        try
+        {
+            worker.SendShutdown();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            worker.CloseSocket();
+        }
+    }
+}

@@ -1,0 +1,431 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Sockets;
+using MessagePack;
+using Multiprocessing.Diagnostics;
+using Multiprocessing.Dispatch;
+using Multiprocessing.Functions;
+using Multiprocessing.Protocol;
+using Multiprocessing.Serialization;
+
+namespace Multiprocessing.Workers;
+
+/// <content>Worker lifecycle: start, readiness, recycling, timeouts, loss and blame.</content>
+internal sealed partial class ProcessExecutor
+{
+    /// <summary>
+    /// The task timeout: a worker whose current task started too long ago is killed. Reading the status
+    /// slot costs nothing in the worker, and killing the process is the only way to stop a task that
+    /// never yields (a tight loop, native code).
+    /// </summary>
+    private void KillOverdueWorkers()
+    {
+        List<WorkerProcess> overdue = [];
+        lock (_gate)
+        {
+            foreach (var w in _workers)
+            {
+                if (w.State is WorkerState.Ready or WorkerState.Retiring && w.InFlight.Count > 0 && w.TimedOutChunk == 0)
+                {
+                    long running = w.Status.RunningChunk;
+                    if (running != 0 && w.InFlight.TryGetValue(running, out var chunk) && (chunk.TimeoutOverride ?? _options.TaskTimeout) is { } limit
+                        && Environment.TickCount64 - w.Status.StartedAt > (long)limit.TotalMilliseconds)
+                    {
+                        w.TimedOutChunk = running;
+                        overdue.Add(w);
+                        PoolLog.TaskTimedOut(Logger, chunk.Descriptor.DisplayName, limit, w.Index, w.ProcessId);
+                    }
+                }
+            }
+        }
+
+        foreach (var w in overdue)
+        {
+            w.Kill();
+        }
+    }
+
+    private void StartWorker(bool throwIfCannot)
+    {
+        lock (_gate)
+        {
+            if (_terminated)
+            {
+                return;
+            }
+        }
+
+        int index = Interlocked.Increment(ref _nextWorkerIndex) - 1;
+        string statusPath = Path.Combine(_listener.Directory, "w" + index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var process = new Process { StartInfo = _launcher.StartInfo(_listener.SocketPath, index, WorkerListener.NewToken(), statusPath), EnableRaisingEvents = true };
+        WorkerStatusSlot status;
+        try
+        {
+            status = WorkerStatusSlot.Create(statusPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The pool's directory is gone: the pool was shut down while this replacement was decided.
+            process.Dispose();
+            if (throwIfCannot)
+            {
+                throw new InvalidOperationException($"Cannot start a worker: {ex.Message}", ex);
+            }
+
+            return;
+        }
+
+        var worker = new WorkerProcess(index, process, process.StartInfo.Environment[WorkerEnvironment.Token]!, status);
+        lock (_gate)
+        {
+            if (_terminated)
+            {
+                worker.Dispose();
+                return;
+            }
+
+            _workers.Add(worker);
+        }
+
+        _listener.Expect(worker);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Out.WriteLine(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                worker.NoteStandardError(e.Data);
+                Console.Error.WriteLine(e.Data);
+            }
+        };
+        process.Exited += (_, _) => OnProcessExited(worker);
+        try
+        {
+            process.Start();
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            var error = new InvalidOperationException($"Cannot start a worker process ({_launcher.Description}): {ex.Message}", ex);
+            if (throwIfCannot)
+            {
+                lock (_gate)
+                {
+                    _workers.Remove(worker);
+                }
+
+                throw error;
+            }
+
+            Lost(worker, error);
+            return;
+        }
+
+        worker.ProcessId = process.Id;
+        bool terminatedMeanwhile;
+        lock (_gate)
+        {
+            terminatedMeanwhile = _terminated;
+        }
+
+        if (terminatedMeanwhile)
+        {
+            // Terminate ran between our check and the start, and could not kill a process not yet started.
+            worker.Kill();
+        }
+
+        PoolTelemetry.WorkerStarts.Add(1);
+        PoolLog.WorkerStarted(Logger, index, process.Id);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.AutoFlush = true;
+
+        // A worker that never connects (or never finishes its initializer) is killed: it cannot hang the pool.
+        _ = Task.Delay(_options.WorkerStartTimeout).ContinueWith(
+            _ =>
+            {
+                bool stuck;
+                lock (_gate)
+                {
+                    stuck = worker.State == WorkerState.Starting;
+                }
+
+                if (stuck)
+                {
+                    Console.Error.WriteLine($"Multiprocessing: {worker} did not start within {_options.WorkerStartTimeout}; killing it.");
+                    worker.Kill();
+                    Lost(worker, null);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void OnConnected(WorkerProcess worker, Socket socket, FrameReader reader)
+    {
+        worker.Attach(socket, reader);
+        try
+        {
+            worker.SendInit(_initBody);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            worker.CloseSocket();
+        }
+
+        new Thread(() => ReadLoop(worker)) { IsBackground = true, Name = $"Multiprocessing reader {worker.Index}" }.Start();
+    }
+
+    private void OnReady(WorkerProcess worker)
+    {
+        lock (_gate)
+        {
+            if (worker.State == WorkerState.Starting)
+            {
+                worker.State = WorkerState.Ready;
+            }
+
+            _everReady = true;
+            _startFailuresInRow = 0;
+        }
+    }
+
+    private void OnRetire(WorkerProcess worker)
+    {
+        bool replace;
+        lock (_gate)
+        {
+            replace = worker.State == WorkerState.Ready && !_terminated && _broken is null && (!_closed || _pending.Count > 0);
+            if (worker.State == WorkerState.Ready)
+            {
+                worker.State = WorkerState.Retiring;
+                worker.RecycleReason = "MaxMemoryPerChild";
+            }
+        }
+
+        PoolLog.WorkerRecycled(Logger, worker.Index, worker.ProcessId, "MaxMemoryPerChild");
+        if (replace)
+        {
+            StartWorker(throwIfCannot: false);
+        }
+    }
+
+    private void OnInitializerFailed(WorkerProcess worker, Exception error)
+    {
+        bool breakNow;
+        lock (_gate)
+        {
+            worker.InitializerFailed = true;
+            worker.State = WorkerState.Stopping;
+            _startFailuresInRow++;
+
+            // Python respawns forever here (the guide's "Exception Handling in Worker Initialization").
+            breakNow = !_everReady || _startFailuresInRow >= _options.MaxInitializerFailures;
+        }
+
+        if (breakNow)
+        {
+            Break(new BrokenPoolException($"The pool is broken: the initializer threw {error.GetType().Name} in {worker}: {error.Message}", error));
+        }
+    }
+
+    private void OnProcessExited(WorkerProcess worker)
+    {
+        // The socket normally tells first. If it does not (a descriptor leaked to a grandchild keeps it
+        // open), the process handle does: close our end so the reader ends and the loss is handled.
+        _ = Task.Delay(s_exitGrace).ContinueWith(_ => worker.CloseSocket(), TaskScheduler.Default);
+        if (worker.Socket is null)
+        {
+            Lost(worker, null);
+        }
+    }
+
+    private void Lost(WorkerProcess worker, Exception? failure)
+    {
+        if (!worker.MarkLost())
+        {
+            return;
+        }
+
+        _listener.Forget(worker);
+        int? exitCode = null;
+        try
+        {
+            using var wait = new CancellationTokenSource(s_exitGrace);
+            worker.Process.WaitForExitAsync(wait.Token).Wait(s_exitGrace);
+            exitCode = worker.Process.HasExited ? worker.Process.ExitCode : null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or AggregateException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+            // Never started or cannot be waited for: the exit code stays unknown.
+        }
+
+        if (exitCode is null)
+        {
+            worker.Kill();
+        }
+
+        List<ProcessChunk> lost;
+        string? culpritName = null;
+        int requeued = 0;
+        bool expected;
+        bool wasStarting;
+        bool replace;
+        Exception? breakWith = null;
+        lock (_gate)
+        {
+            expected = worker.State == WorkerState.Stopping;
+            wasStarting = worker.State == WorkerState.Starting;
+            worker.State = WorkerState.Dead;
+            _workers.Remove(worker);
+            lost = [.. worker.InFlight.Values.OrderBy(c => c.Id)];
+            worker.InFlight.Clear();
+            worker.QueuedTicks = 0;
+
+            // Only the chunk the worker was running (its status slot says which; the oldest one if it
+            // was between chunks) is to blame. The others either never started or finished with their
+            // results still unsent: they go back to the front of the queue for another worker.
+            if (lost.Count > 0 && !_terminated && _broken is null)
+            {
+                long running = worker.Status.RunningChunk;
+                ProcessChunk culprit = lost.Find(c => c.Id == running) ?? lost[0];
+                culpritName = culprit.Descriptor.DisplayName;
+                requeued = lost.Count - 1;
+                bool retry = worker.TimedOutChunk != culprit.Id && !culprit.Job.IsAbandoned && culprit.AttemptCount < _options.MaxRetries;
+                if (retry)
+                {
+                    culprit.Attempts.Add(Describe(worker, exitCode, failure));
+                }
+
+                var requeue = new Queue<ProcessChunk>(lost.Where(c => (retry || c != culprit) && !c.Job.IsAbandoned).Concat(_pending));
+                _pending.Clear();
+                foreach (var c in requeue)
+                {
+                    _pending.Enqueue(c);
+                }
+
+                lost = retry ? [] : [culprit];
+            }
+
+            if (wasStarting && !worker.InitializerFailed && !_terminated)
+            {
+                // A worker that dies before it is ready counts toward breaking the pool: a pool whose workers
+                // cannot start must not respawn them forever. Unlike an initializer that throws, one death is
+                // not proof (it may have been killed from outside), so it takes MaxInitializerFailures in a row.
+                _startFailuresInRow++;
+                if (_startFailuresInRow >= _options.MaxInitializerFailures)
+                {
+                    breakWith = new BrokenPoolException($"The pool is broken: {Describe(worker, exitCode, failure)} before it was ready.", failure);
+                }
+            }
+
+            replace = !_terminated && _broken is null && breakWith is null && (!expected || worker.InitializerFailed)
+                && (!_closed || _pending.Count > 0 || lost.Count > 0);
+            if (worker.InitializerFailed && _broken is null && breakWith is null && !_terminated)
+            {
+                replace = true;
+            }
+
+            SignalIfAllExited();
+        }
+
+        string reason = _terminated ? "terminate"
+            : worker.TimedOutChunk != 0 ? "timeout"
+            : worker.KilledForCancellation ? "cancel"
+            : expected && worker.RecycleReason is not null ? "recycle"
+            : expected ? "shutdown"
+            : "crash";
+        PoolTelemetry.WorkerExited(reason);
+        PoolLog.WorkerExited(Logger, worker.Index, worker.ProcessId, reason, exitCode);
+        if (reason == "crash" && culpritName is not null)
+        {
+            PoolLog.WorkerCrashed(Logger, worker.Index, worker.ProcessId, exitCode, exitCode > 128 ? exitCode - 128 : null, culpritName, requeued);
+        }
+
+        if (breakWith is not null)
+        {
+            Break(breakWith);
+        }
+
+        foreach (var chunk in lost)
+        {
+            chunk.Fail(LostChunkError(worker, chunk, exitCode, failure));
+        }
+
+        if (replace)
+        {
+            StartWorker(throwIfCannot: false);
+        }
+
+        Dispatch(fromSubmitter: false);
+        worker.Dispose();
+    }
+
+    private Exception LostChunkError(WorkerProcess worker, ProcessChunk chunk, int? exitCode, Exception? failure)
+    {
+        string what = $"{chunk.Descriptor.DisplayName} (items {chunk.Start}..{chunk.Start + chunk.Count - 1} of its call)";
+        if (worker.TimedOutChunk == chunk.Id && (chunk.TimeoutOverride ?? _options.TaskTimeout) is { } timeout)
+        {
+            return new TaskTimeoutException(
+                $"A task of {what} ran longer than the task timeout of {timeout}; worker {worker.Index} (pid {worker.ProcessId}) was killed to stop it and replaced.",
+                timeout,
+                worker.Index,
+                worker.ProcessId);
+        }
+
+        int? signal = exitCode > 128 && !OperatingSystem.IsWindows() ? exitCode - 128 : null;
+        string[] tail = worker.StandardErrorTail();
+        string attempts = chunk.AttemptCount == 0 ? string.Empty
+            : Environment.NewLine + $"It was tried {chunk.Attempts.Count + 1} times (MaxRetries = {_options.MaxRetries}); earlier attempts: " + string.Join("; ", chunk.Attempts) + ".";
+        string message = $"{Describe(worker, exitCode, failure)} while running {what}. The worker was replaced; other tasks are unaffected." + attempts +
+            (tail.Length > 0 ? Environment.NewLine + "Last lines on its standard error:" + Environment.NewLine + string.Join(Environment.NewLine, tail) : string.Empty);
+        return new WorkerCrashedException(message, worker.Index, worker.ProcessId, exitCode, signal, tail);
+    }
+
+    private static string Describe(WorkerProcess worker, int? exitCode, Exception? failure)
+    {
+        string how = exitCode switch
+        {
+            null => "died (exit code unknown)",
+            > 128 when !OperatingSystem.IsWindows() => $"was killed by signal {exitCode - 128} (exit code {exitCode})",
+            _ => $"exited with code {exitCode}",
+        };
+        return $"Worker {worker.Index} (pid {worker.ProcessId}) {how}" + (failure is InvalidDataException ? $" after a corrupt message ({failure.Message})" : string.Empty);
+    }
+
+    private void Break(Exception error)
+    {
+        List<ProcessChunk> failed;
+        lock (_gate)
+        {
+            if (_broken is not null)
+            {
+                return;
+            }
+
+            _broken = error;
+            PoolLog.PoolBroken(Logger, error);
+            failed = [.. _pending];
+            _pending.Clear();
+        }
+
+        foreach (var chunk in failed)
+        {
+            chunk.Fail(error);
+        }
+    }
+
+    private void SignalIfAllExited()
+    {
+        if (_workers.Count == 0 && (_closed || _terminated))
+        {
+            _allExited.Set();
+        }
+    }
+}
