@@ -221,8 +221,10 @@ public sealed class ChaosTests
 /// <summary>
 /// Opt-in soak (MP_SOAK=1, or MP_SOAK=&lt;tasks&gt;): ten million tasks through Imap and ApplyAsync while the
 /// parent's memory is sampled; the working set must stay flat (no per-task leak). Without the variable the
-/// test checks the same on 200,000 tasks, so it always runs and can always fail.
+/// test checks the same on 200,000 tasks, so it always runs and can always fail. It measures this process's
+/// managed heap, so it runs alone (other tests' allocations would count).
 /// </summary>
+[Collection(nameof(ChaosCollection))]
 public sealed class SoakTests
 {
     [Fact]
