@@ -11,7 +11,7 @@ public sealed class FaultContainmentTests
     [Fact]
     public void TaskTimeout_TightLoop_KillsWorkerAndFailsWithTaskTimeout()
     {
-        using var pool = new Pool(new PoolOptions { Processes = 1, TaskTimeout = TimeSpan.FromMilliseconds(300) });
+        using var pool = new Pool(new PoolOptions { Processes = 1, TaskTimeout = TimeSpan.FromSeconds(1) });
         int before = pool.Apply(Tasks.WorkerPid, 0);
         var ex = Assert.Throws<TaskTimeoutException>(() => pool.Apply(FaultTasks.Spin, 30));
         Assert.Equal(before, ex.ProcessId);
@@ -24,18 +24,18 @@ public sealed class FaultContainmentTests
     public void TaskTimeoutScope_PerCallOverride_AppliesOnlyInsideTheScope()
     {
         using var pool = new Pool(new PoolOptions { Processes = 1 });
-        using (Pool.WithTaskTimeout(TimeSpan.FromMilliseconds(300)))
+        using (Pool.WithTaskTimeout(TimeSpan.FromSeconds(1)))
         {
             var ex = Assert.Throws<TaskTimeoutException>(() => pool.Apply(FaultTasks.Spin, 30));
-            Assert.Equal(TimeSpan.FromMilliseconds(300), ex.Timeout);
+            Assert.Equal(TimeSpan.FromSeconds(1), ex.Timeout);
         }
 
         Assert.True(pool.Apply(FaultTasks.Spin, 1) > 0, "outside the scope there is no limit");
 
-        using var strict = new Pool(new PoolOptions { Processes = 1, TaskTimeout = TimeSpan.FromMilliseconds(200) });
+        using var strict = new Pool(new PoolOptions { Processes = 1, TaskTimeout = TimeSpan.FromSeconds(1) });
         using (Pool.WithTaskTimeout(TimeSpan.FromSeconds(30)))
         {
-            Assert.True(strict.Apply(FaultTasks.Spin, 1) > 0, "the scope's longer limit replaces the pool's");
+            Assert.True(strict.Apply(FaultTasks.Spin, 2) > 0, "the scope's longer limit replaces the pool's");
         }
 
         Assert.Throws<TaskTimeoutException>(() => strict.Apply(FaultTasks.Spin, 30));
