@@ -1,12 +1,9 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using MessagePack;
-using Multiprocessing.Diagnostics;
 using Multiprocessing.Dispatch;
 using Multiprocessing.Functions;
-using Multiprocessing.Protocol;
 using Multiprocessing.Serialization;
 
 namespace Multiprocessing.Workers;

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Sockets;
 using MessagePack;
 using Multiprocessing.Diagnostics;
