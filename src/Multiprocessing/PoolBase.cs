@@ -24,6 +24,9 @@ public abstract partial class PoolBase : IPool
     private int _activeFeeders;
     private int _executorClosed;
 
+    /// <summary>The executor behind this pool (for tests and diagnostics).</summary>
+    internal Executor Executor => _executor;
+
     private protected PoolBase(PoolOptions options, Func<PoolOptions, Executor> createExecutor)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -80,6 +80,15 @@ public sealed record PoolOptions
     /// </summary>
     public ILogger? Logger { get; init; }
 
+    /// <summary>
+    /// On Linux, frames of 1 MB or more (large arguments and results) travel through a shared-memory ring per
+    /// worker in <c>/dev/shm</c> (owner-only files, removed once both sides have mapped them) instead of the socket:
+    /// no socket copies and no receive buffer. Default true; false sends everything through the socket, as does a
+    /// machine without <c>/dev/shm</c> or the environment variable <c>MULTIPROCESSING_NO_SHARED_MEMORY=1</c>.
+    /// <see cref="ThreadedPool"/> ignores it.
+    /// </summary>
+    public bool SharedMemory { get; init; } = true;
+
     internal ILogger EffectiveLogger => Logger ?? NullLogger.Instance;
 
     internal int EffectiveProcesses => Processes ?? PoolDefaults.Processes;

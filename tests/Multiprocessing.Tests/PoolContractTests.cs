@@ -481,6 +481,38 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void Apply_LargeArrays_RoundTripExactly()
+    {
+        using var pool = CreatePool(1);
+        byte[] bytes = Tasks.MakeBytes(1, (5 << 20) + 3);
+        byte[] reversed = pool.Apply(Tasks.Reverse, bytes);
+        Assert.Equal(bytes.Length, reversed.Length);
+        Assert.Equal(bytes.Reverse(), reversed);
+
+        long[] longs = [.. Enumerable.Range(0, 1 << 20).Select(i => (long)i * 3)];
+        Assert.Equal(longs.Select(v => v + 1), pool.Apply(Tasks.Increment, longs));
+
+        // Again, the other way round in size: a small argument, a large result.
+        Assert.Equal(Tasks.MakeBytes(9, 4 << 20), pool.Apply(Tasks.MakeBytes, 9, 4 << 20));
+    }
+
+    [Fact]
+    public void Map_ManyLargeArraysInFlight_EachComesBackToItsPlace()
+    {
+        // Several 3 MB arguments and results in flight per worker at once, more in all than a ring holds.
+        using var pool = CreatePool(2);
+        var inputs = Enumerable.Range(0, 24).Select(i => Tasks.MakeBytes(i, (3 << 20) + i)).ToList();
+        var results = pool.Map(Tasks.Reverse, inputs, chunksize: 1);
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            Assert.Equal(inputs[i].Reverse(), results[i]);
+        }
+
+        var made = pool.Starmap(Tasks.MakeBytes, Enumerable.Range(0, 12).Select(i => (i, (2 << 20) + i)));
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => Tasks.MakeBytes(i, (2 << 20) + i)), made);
+    }
+
+    [Fact]
     public void Options_Invalid_OneExceptionListsEveryProblem()
     {
         var ex = Assert.Throws<ArgumentException>(() => CreatePool(new PoolOptions { Processes = 0, MaxTasksPerChild = -1, InitArgs = ["x"] }));

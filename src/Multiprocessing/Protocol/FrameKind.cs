@@ -41,4 +41,10 @@ internal enum FrameKind : byte
 
     /// <summary>Parent → worker: request id, ok byte, then the serialized results or an exception record.</summary>
     SubmitResult = 13,
+
+    /// <summary>
+    /// Either way: a large frame whose kind and body wait in the sender's shared-memory ring
+    /// (int32 generation, int64 position, int32 length); see <see cref="BulkReceiver"/>.
+    /// </summary>
+    Bulk = 14,
 }

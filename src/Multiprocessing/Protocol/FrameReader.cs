@@ -44,9 +44,30 @@ internal sealed class FrameReader : IDisposable
     /// <summary>True when the last frame's body is an array of its own (the whole array), which the caller may keep.</summary>
     public bool LastBodyIsOwned { get; private set; }
 
+    /// <summary>The peer's shared-memory ring, when the connection has one: Bulk frames are read through it.</summary>
+    public BulkReceiver? Bulk { get; set; }
+
+    /// <summary>True when the last frame's body lies in the peer's shared ring (valid until the next call, unless detached).</summary>
+    public bool LastBodyIsShared => _lease is not null;
+
+    private BulkLease? _lease;
+
+    /// <summary>A frame kind this protocol knows.</summary>
+    public static bool IsKnownKind(byte kind) => kind is >= (byte)FrameKind.Hello and <= (byte)FrameKind.Bulk;
+
+    /// <summary>Keeps the last frame's shared-ring body past the next call; the caller disposes the lease when done.</summary>
+    public IDisposable? DetachShared()
+    {
+        var lease = _lease;
+        _lease = null;
+        return lease;
+    }
+
     /// <summary>Reads the next frame; returns false at a clean end of stream (between frames).</summary>
     public bool TryRead(out FrameKind kind, out ReadOnlyMemory<byte> body)
     {
+        // The previous shared-ring body is done with before this call blocks, so the sender can reuse it.
+        ReleaseShared();
         if (!Fill(4))
         {
             kind = default;
@@ -72,7 +93,7 @@ internal sealed class FrameReader : IDisposable
         }
 
         byte k = _buffer[_start + 4];
-        if (k is < (byte)FrameKind.Hello or > (byte)FrameKind.SubmitResult)
+        if (!IsKnownKind(k))
         {
             throw new InvalidDataException($"Corrupt stream: unknown frame kind {k}.");
         }
@@ -80,6 +101,12 @@ internal sealed class FrameReader : IDisposable
         kind = (FrameKind)k;
         body = _buffer.AsMemory(_start + 5, length - 1);
         _start += 4 + length;
+        if (kind == FrameKind.Bulk)
+        {
+            var bulk = Bulk ?? throw new InvalidDataException("Corrupt stream: a Bulk frame on a connection without a shared ring.");
+            body = bulk.Open(body.Span, out kind, out _lease);
+        }
+
         return true;
     }
 
@@ -96,7 +123,7 @@ internal sealed class FrameReader : IDisposable
         }
 
         byte k = _buffer[_start + 4];
-        if (k is < (byte)FrameKind.Hello or > (byte)FrameKind.SubmitResult)
+        if (!IsKnownKind(k) || k == (byte)FrameKind.Bulk)
         {
             throw new InvalidDataException($"Corrupt stream: unknown frame kind {k}.");
         }
@@ -120,6 +147,16 @@ internal sealed class FrameReader : IDisposable
         body = owned;
         LastBodyIsOwned = true;
         return true;
+    }
+
+    /// <summary>
+    /// Lets go of the last shared-ring body. Only the reading thread calls this (<see cref="Dispose"/> does not:
+    /// another thread must never release a body the reader may still be using).
+    /// </summary>
+    public void ReleaseShared()
+    {
+        _lease?.Dispose();
+        _lease = null;
     }
 
     public void Dispose()

@@ -61,6 +61,18 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _written += bytes.Length;
     }
 
+    /// <summary>
+    /// Hands over what was written, in the buffer itself (no copy), and starts again on a small buffer. The
+    /// array is the caller's from now on and never goes back to the pool.
+    /// </summary>
+    public ArraySegment<byte> Detach()
+    {
+        var written = new ArraySegment<byte>(_buffer, 0, _written);
+        _buffer = ArrayPool<byte>.Shared.Rent(4096);
+        _written = 0;
+        return written;
+    }
+
     public void Clear(int shrinkAbove = 1 << 20)
     {
         _written = 0;

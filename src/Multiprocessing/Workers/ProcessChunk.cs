@@ -5,7 +5,7 @@ using Multiprocessing.Serialization;
 namespace Multiprocessing.Workers;
 
 /// <summary>A chunk on its way to a worker process: serialized arguments and the function's id.</summary>
-internal abstract class ProcessChunk(Job job, long start, int count, int functionId, Functions.FunctionDescriptor descriptor, byte[] payload)
+internal abstract class ProcessChunk(Job job, long start, int count, int functionId, Functions.FunctionDescriptor descriptor, ArraySegment<byte> payload)
     : Chunk(job, start, count)
 {
     public long Id { get; set; }
@@ -20,7 +20,7 @@ internal abstract class ProcessChunk(Job job, long start, int count, int functio
 
     public Functions.FunctionDescriptor Descriptor { get; } = descriptor;
 
-    public byte[] Payload { get; } = payload;
+    public ArraySegment<byte> Payload { get; } = payload;
 
     /// <summary>How each earlier attempt ended, when the chunk was retried after its worker crashed.</summary>
     public List<string> Attempts => _attempts ??= [];
@@ -54,7 +54,7 @@ internal abstract class ProcessChunk(Job job, long start, int count, int functio
 }
 
 /// <summary>A chunk whose results are <typeparamref name="TResult"/>.</summary>
-internal sealed class ProcessChunk<TResult>(Job<TResult> job, long start, int count, int functionId, Functions.FunctionDescriptor descriptor, byte[] payload)
+internal sealed class ProcessChunk<TResult>(Job<TResult> job, long start, int count, int functionId, Functions.FunctionDescriptor descriptor, ArraySegment<byte> payload)
     : ProcessChunk(job, start, count, functionId, descriptor, payload)
 {
     public override void Deliver(IPoolSerializer serializer, ReadOnlyMemory<byte> results, int failureCount, ReadOnlyMemory<byte> failures)

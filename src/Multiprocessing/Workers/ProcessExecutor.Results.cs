@@ -57,6 +57,8 @@ internal sealed partial class ProcessExecutor
             failure = ex;
         }
 
+        // A frame read in place from the worker's ring is let go here, on the thread that read it.
+        worker.Reader?.ReleaseShared();
         try
         {
             Lost(worker, failure);

@@ -72,7 +72,18 @@ internal sealed partial class ProcessExecutor
             return;
         }
 
-        var worker = new WorkerProcess(index, process, process.StartInfo.Environment[WorkerEnvironment.Token]!, status);
+        WorkerEnvironment.ApplyRuntimeDefaults(process.StartInfo);
+        string? bulkBase = _options.SharedMemory ? BulkChannel.NewBasePath(index) : null;
+        if (bulkBase is not null)
+        {
+            RingBases.Enqueue(bulkBase);
+            process.StartInfo.Environment[WorkerEnvironment.Bulk] = bulkBase;
+        }
+
+        var worker = new WorkerProcess(index, process, process.StartInfo.Environment[WorkerEnvironment.Token]!, status)
+        {
+            Bulk = bulkBase is null ? null : new BulkChannel(bulkBase, isParent: true),
+        };
         lock (_gate)
         {
             if (_terminated)

@@ -183,7 +183,8 @@ internal sealed partial class ProcessExecutor : Executor
                 ex);
         }
 
-        byte[] payload = buffer.WrittenSpan.ToArray();
+        // A large payload keeps the buffer it was written into rather than being copied out of it.
+        ArraySegment<byte> payload = buffer.WrittenCount >= BulkSender.Threshold ? buffer.Detach() : buffer.WrittenSpan.ToArray();
         buffer.Clear();
         return new ProcessChunk<TResult>(job, start, items.Length, function.Id, function.Descriptor!, payload);
     }
@@ -235,6 +236,9 @@ internal sealed partial class ProcessExecutor : Executor
             w.Kill();
         }
     }
+
+    /// <summary>The base name of every worker's shared rings so far (for tests and diagnostics).</summary>
+    internal ConcurrentQueue<string> RingBases { get; } = new();
 
     public override bool Join(TimeSpan timeout)
     {

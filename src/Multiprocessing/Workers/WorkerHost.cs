@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
@@ -65,7 +66,10 @@ internal static class WorkerHost
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(socketPath));
         SocketTuning.Apply(socket);
-        var wire = new WorkerOutput(socket);
+        string? bulkBase = Environment.GetEnvironmentVariable(WorkerEnvironment.Bulk);
+        Environment.SetEnvironmentVariable(WorkerEnvironment.Bulk, null);
+        using var bulk = string.IsNullOrEmpty(bulkBase) ? null : new BulkChannel(bulkBase, isParent: false);
+        var wire = new WorkerOutput(socket, bulk?.Sender);
         using var stream = new NetworkStream(socket, ownsSocket: true);
         using var output = new PooledBufferWriter();
 
@@ -77,7 +81,7 @@ internal static class WorkerHost
         FrameWriter.End(output, hello);
         wire.SendNow(output);
 
-        using var reader = new FrameReader(stream);
+        using var reader = new FrameReader(stream) { Bulk = bulk?.Receiver };
         if (!reader.TryRead(out var kind, out var body) || kind != FrameKind.Init)
         {
             return 3;
@@ -112,7 +116,7 @@ internal static class WorkerHost
         FrameWriter.Empty(output, FrameKind.Ready);
         wire.SendNow(output);
 
-        var queue = new BlockingCollection<(FrameKind Kind, byte[] Body)>();
+        var queue = new BlockingCollection<(FrameKind Kind, ReadOnlyMemory<byte> Body, IDisposable? Lease)>();
         var readerThread = new Thread(() => ReadLoop(reader, queue)) { IsBackground = true, Name = "Multiprocessing worker reader" };
         readerThread.Start();
 
@@ -133,7 +137,7 @@ internal static class WorkerHost
                     Define(frame.Body, functions, failedFunctions);
                     break;
                 case FrameKind.Chunk:
-                    long chunkId = BitConverter.ToInt64(frame.Body, 0);
+                    long chunkId = BinaryPrimitives.ReadInt64LittleEndian(frame.Body.Span);
                     if (!BeginChunk(chunkId))
                     {
                         WriteError(output, FrameKind.ChunkFailed, chunkId, RemoteError.From(new OperationCanceledException("The task was cancelled before it started.")));
@@ -141,9 +145,10 @@ internal static class WorkerHost
                         break;
                     }
 
-                    s_beforeEachItem = stampAll || (BitConverter.ToInt32(frame.Body, 12) & WorkerProcess.StampEachItemFlag) != 0 ? stamp : null;
+                    s_beforeEachItem = stampAll || (BinaryPrimitives.ReadInt32LittleEndian(frame.Body.Span[12..]) & WorkerProcess.StampEachItemFlag) != 0 ? stamp : null;
                     status?.Started(chunkId);
                     RunChunk(frame.Body, serializer, functions, failedFunctions, output);
+                    frame.Lease?.Dispose();
                     status?.Finished();
                     EndChunk();
                     if (maxMemory > 0 && Environment.WorkingSet > maxMemory)
@@ -161,10 +166,12 @@ internal static class WorkerHost
                 default:
                     throw new InvalidDataException($"Unexpected frame {frame.Kind} in a worker.");
             }
+
+            frame.Lease?.Dispose();
         }
     }
 
-    private static void ReadLoop(FrameReader reader, BlockingCollection<(FrameKind, byte[])> queue)
+    private static void ReadLoop(FrameReader reader, BlockingCollection<(FrameKind, ReadOnlyMemory<byte>, IDisposable?)> queue)
     {
         try
         {
@@ -183,7 +190,17 @@ internal static class WorkerHost
                     continue;
                 }
 
-                queue.Add((kind, reader.LastBodyIsOwned && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body, out var whole) ? whole.Array! : body.ToArray()));
+                // The body must outlive this loop's next read: an array of its own, or a shared-ring body kept
+                // (released by the main thread once the chunk has run).
+                if (reader.LastBodyIsShared)
+                {
+                    queue.Add((kind, body, reader.DetachShared()));
+                }
+                else
+                {
+                    queue.Add((kind, reader.LastBodyIsOwned ? body : body.ToArray(), null));
+                }
+
                 if (kind == FrameKind.Shutdown)
                 {
                     return;
@@ -246,12 +263,12 @@ internal static class WorkerHost
         }
     }
 
-    private static void Define(byte[] body, Dictionary<int, Func<IPoolSerializer, ReadOnlyMemory<byte>, PooledBufferWriter, long, RemoteError?>> functions, Dictionary<int, RemoteError> failed)
+    private static void Define(ReadOnlyMemory<byte> body, Dictionary<int, Func<IPoolSerializer, ReadOnlyMemory<byte>, PooledBufferWriter, long, RemoteError?>> functions, Dictionary<int, RemoteError> failed)
     {
-        int id = BitConverter.ToInt32(body, 0);
+        int id = BinaryPrimitives.ReadInt32LittleEndian(body.Span);
         try
         {
-            var reader = new MessagePackReader(body.AsMemory(4));
+            var reader = new MessagePackReader(body[4..]);
             var descriptor = FunctionDescriptor.Read(ref reader);
             Delegate original = descriptor.Resolve();
             var (invoker, args, result) = Invokers.CreateDynamic(original);
@@ -266,19 +283,20 @@ internal static class WorkerHost
         }
     }
 
-    private static void RunChunk(byte[] body, IPoolSerializer serializer, Dictionary<int, Func<IPoolSerializer, ReadOnlyMemory<byte>, PooledBufferWriter, long, RemoteError?>> functions, Dictionary<int, RemoteError> failed, PooledBufferWriter output)
+    private static void RunChunk(ReadOnlyMemory<byte> body, IPoolSerializer serializer, Dictionary<int, Func<IPoolSerializer, ReadOnlyMemory<byte>, PooledBufferWriter, long, RemoteError?>> functions, Dictionary<int, RemoteError> failed, PooledBufferWriter output)
     {
-        long chunkId = BitConverter.ToInt64(body, 0);
-        int functionId = BitConverter.ToInt32(body, 8);
-        int flags = BitConverter.ToInt32(body, 12);
+        var span = body.Span;
+        long chunkId = BinaryPrimitives.ReadInt64LittleEndian(span);
+        int functionId = BinaryPrimitives.ReadInt32LittleEndian(span[8..]);
+        int flags = BinaryPrimitives.ReadInt32LittleEndian(span[12..]);
         int payloadAt = 16;
         Activity? activity = null;
         if ((flags & WorkerProcess.TraceParentFlag) != 0)
         {
             // The call is traced in the parent: the task runs under an activity with that parent, so its own
             // activities, logs and outgoing calls carry the same trace id (even with no exporter here).
-            int length = BitConverter.ToInt16(body, 16);
-            string traceParent = System.Text.Encoding.ASCII.GetString(body, 18, length);
+            int length = BinaryPrimitives.ReadInt16LittleEndian(span[16..]);
+            string traceParent = System.Text.Encoding.ASCII.GetString(span.Slice(18, length));
             payloadAt = 18 + length;
             activity = new Activity("Multiprocessing.Task").SetParentId(traceParent).Start();
         }
@@ -287,7 +305,7 @@ internal static class WorkerHost
         try
         {
             error = functions.TryGetValue(functionId, out var run)
-                ? run(serializer, body.AsMemory(payloadAt), output, chunkId)
+                ? run(serializer, body[payloadAt..], output, chunkId)
                 : failed.GetValueOrDefault(functionId) ?? RemoteError.From(new InvalidDataException($"Function {functionId} was never defined."));
         }
         finally

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Multiprocessing.Protocol;
@@ -19,13 +20,15 @@ internal sealed class WorkerOutput
 
     private readonly object _gate = new();
     private readonly Socket _socket;
+    private readonly BulkSender? _bulk;
     private readonly PooledBufferWriter _pending = new();
     private readonly AutoResetEvent _armed = new(false);
     private long _pendingSince;
 
-    public WorkerOutput(Socket socket)
+    public WorkerOutput(Socket socket, BulkSender? bulk = null)
     {
         _socket = socket;
+        _bulk = bulk;
         new Thread(FlushLoop) { IsBackground = true, Name = "Multiprocessing worker flusher" }.Start();
     }
 
@@ -102,11 +105,49 @@ internal sealed class WorkerOutput
 
     private void Write(ArraySegment<byte> bytes)
     {
-        int sent = 0;
-        while (sent < bytes.Count)
+        if (_bulk is null || bytes.Count < BulkSender.Threshold)
         {
-            sent += _socket.Send(bytes.AsSpan(sent));
+            int sent = 0;
+            while (sent < bytes.Count)
+            {
+                sent += _socket.Send(bytes.AsSpan(sent));
+            }
+
+            return;
         }
+
+        // Large frames go into the shared ring; the socket carries the small ones and a Bulk frame for each
+        // large one, in their original order.
+        var segments = new List<ArraySegment<byte>>();
+        int plainFrom = 0;
+        int at = 0;
+        while (at + 4 <= bytes.Count)
+        {
+            int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at));
+            int next = at + 4 + length;
+            if (_bulk.TryReserve(length, out int generation, out long position, out var target))
+            {
+                bytes.AsSpan(at + 4, length).CopyTo(target);
+                if (at > plainFrom)
+                {
+                    segments.Add(bytes.Slice(plainFrom, at - plainFrom));
+                }
+
+                using var frame = new PooledBufferWriter(32);
+                BulkSender.WriteFrame(frame, generation, position, length);
+                segments.Add(frame.WrittenSpan.ToArray());
+                plainFrom = next;
+            }
+
+            at = next;
+        }
+
+        if (plainFrom < bytes.Count)
+        {
+            segments.Add(bytes.Slice(plainFrom));
+        }
+
+        SocketWrites.SendAll(_socket, segments);
     }
 
     private void FlushLoop()

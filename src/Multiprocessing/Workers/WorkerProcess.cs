@@ -70,12 +70,16 @@ internal sealed class WorkerProcess : IDisposable
 
     public Socket? Socket { get; private set; }
 
+    /// <summary>The shared-memory rings for large frames, when the machine has them.</summary>
+    public BulkChannel? Bulk { get; init; }
+
     public FrameReader? Reader { get; private set; }
 
     public void Attach(Socket socket, FrameReader reader)
     {
         Socket = socket;
         Reader = reader;
+        reader.Bulk = Bulk?.Receiver;
     }
 
     /// <summary>True the first time only: the loss of a worker is handled once, whoever notices first.</summary>
@@ -158,7 +162,7 @@ internal sealed class WorkerProcess : IDisposable
         lock (_writeLock)
         {
             _headers.Clear();
-            var marks = new List<(int HeaderStart, int HeaderEnd, byte[] Payload)>(batch.Count);
+            var marks = new List<(int HeaderStart, int HeaderEnd, ArraySegment<byte> Payload)>(batch.Count);
             foreach (var chunk in batch)
             {
                 int start = _headers.WrittenCount;
@@ -189,7 +193,19 @@ internal sealed class WorkerProcess : IDisposable
                     extra = _headers.WrittenCount - before;
                 }
 
-                BinaryPrimitives.WriteInt32LittleEndian(_headers.WrittenSpan.Slice(frame, 4), 1 + 16 + extra + chunk.Payload.Length);
+                int length = 1 + 16 + extra + chunk.Payload.Count;
+                if (Bulk is { } bulk && bulk.Sender.TryReserve(length, out int generation, out long position, out var target))
+                {
+                    // Large: the frame goes into the shared ring and a Bulk frame says where.
+                    _headers.WrittenSpan[(frame + 4)..].CopyTo(target);
+                    chunk.Payload.AsSpan().CopyTo(target[(length - chunk.Payload.Count)..]);
+                    _headers.Truncate(frame);
+                    BulkSender.WriteFrame(_headers, generation, position, length);
+                    marks.Add((start, _headers.WrittenCount, ArraySegment<byte>.Empty));
+                    continue;
+                }
+
+                BinaryPrimitives.WriteInt32LittleEndian(_headers.WrittenSpan.Slice(frame, 4), length);
                 marks.Add((start, _headers.WrittenCount, chunk.Payload));
             }
 
@@ -198,7 +214,7 @@ internal sealed class WorkerProcess : IDisposable
             foreach (var (headerStart, headerEnd, payload) in marks)
             {
                 segments.Add(new ArraySegment<byte>(headerBytes, headerStart, headerEnd - headerStart));
-                if (payload.Length > 0)
+                if (payload.Count > 0)
                 {
                     segments.Add(payload);
                 }
@@ -244,6 +260,7 @@ internal sealed class WorkerProcess : IDisposable
         lock (_writeLock)
         {
             _headers.Dispose();
+            Bulk?.Dispose();
         }
 
         Process.Dispose();
@@ -252,38 +269,5 @@ internal sealed class WorkerProcess : IDisposable
 
     public override string ToString() => $"worker {Index} (pid {ProcessId})";
 
-    private void SendAll(List<ArraySegment<byte>> segments)
-    {
-        var socket = Socket ?? throw new IOException("The worker is not connected.");
-        long total = 0;
-        foreach (var s in segments)
-        {
-            total += s.Count;
-        }
-
-        long sent = socket.Send(segments);
-        while (sent < total)
-        {
-            // A partial gathered send: resend what is left, segment by segment.
-            long skip = sent;
-            foreach (var s in segments)
-            {
-                if (skip >= s.Count)
-                {
-                    skip -= s.Count;
-                    continue;
-                }
-
-                var rest = s.AsSpan((int)skip);
-                skip = 0;
-                int n = 0;
-                while (n < rest.Length)
-                {
-                    n += socket.Send(rest[n..]);
-                }
-
-                sent += rest.Length;
-            }
-        }
-    }
+    private void SendAll(List<ArraySegment<byte>> segments) => SocketWrites.SendAll(Socket ?? throw new IOException("The worker is not connected."), segments);
 }

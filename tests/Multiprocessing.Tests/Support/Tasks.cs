@@ -13,6 +13,36 @@ public static class Tasks
 
     public static int Square(int x) => x * x;
 
+    /// <summary>A large array made in the worker from a seed (so only the result is large).</summary>
+    public static byte[] MakeBytes(int seed, int length)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>The array reversed: proof the worker read every byte.</summary>
+    public static byte[] Reverse(byte[] bytes)
+    {
+        var copy = (byte[])bytes.Clone();
+        Array.Reverse(copy);
+        return copy;
+    }
+
+    /// <summary>Each element plus one, as a new array.</summary>
+    public static long[] Increment(long[] values) => Array.ConvertAll(values, v => v + 1);
+
+    /// <summary>A large array, crashing the worker for one seed.</summary>
+    public static byte[] MakeBytesOrCrash(int seed)
+    {
+        if (seed == 7)
+        {
+            Environment.FailFast("crash on 7");
+        }
+
+        return MakeBytes(seed, 3 << 20);
+    }
+
     public static int Identity(int x) => x;
 
     public static T Echo<T>(T value) => value;
