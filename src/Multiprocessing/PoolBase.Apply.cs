@@ -8,43 +8,43 @@ public abstract partial class PoolBase
 {
     /// <inheritdoc />
     public TResult Apply<TResult>(Func<TResult> func, CancellationToken cancellationToken = default)
-        => ApplyAsync(func, cancellationToken: cancellationToken).Get();
+        => WhileCallerWaits(() => ApplyAsync(func, cancellationToken: cancellationToken)).Get();
 
     /// <inheritdoc />
     public TResult Apply<T1, TResult>(Func<T1, TResult> func, T1 arg1, CancellationToken cancellationToken = default)
-        => ApplyAsync(func, arg1, cancellationToken: cancellationToken).Get();
+        => WhileCallerWaits(() => ApplyAsync(func, arg1, cancellationToken: cancellationToken)).Get();
 
     /// <inheritdoc />
     public TResult Apply<T1, T2, TResult>(Func<T1, T2, TResult> func, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
-        => ApplyAsync(func, arg1, arg2, cancellationToken: cancellationToken).Get();
+        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, cancellationToken: cancellationToken)).Get();
 
     /// <inheritdoc />
     public TResult Apply<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
-        => ApplyAsync(func, arg1, arg2, arg3, cancellationToken: cancellationToken).Get();
+        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, arg3, cancellationToken: cancellationToken)).Get();
 
     /// <inheritdoc />
     public TResult Apply<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
-        => ApplyAsync(func, arg1, arg2, arg3, arg4, cancellationToken: cancellationToken).Get();
+        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, arg3, arg4, cancellationToken: cancellationToken)).Get();
 
     /// <inheritdoc />
     public void Apply(Action func, CancellationToken cancellationToken = default)
-        => ApplyAsync(func, cancellationToken: cancellationToken).Get();
+        => WhileCallerWaits(() => ApplyAsync(func, cancellationToken: cancellationToken)).Get();
 
     /// <inheritdoc />
     public void Apply<T1>(Action<T1> func, T1 arg1, CancellationToken cancellationToken = default)
-        => ApplyAsync(func, arg1, cancellationToken: cancellationToken).Get();
+        => WhileCallerWaits(() => ApplyAsync(func, arg1, cancellationToken: cancellationToken)).Get();
 
     /// <inheritdoc />
     public void Apply<T1, T2>(Action<T1, T2> func, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
-        => ApplyAsync(func, arg1, arg2, cancellationToken: cancellationToken).Get();
+        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, cancellationToken: cancellationToken)).Get();
 
     /// <inheritdoc />
     public void Apply<T1, T2, T3>(Action<T1, T2, T3> func, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
-        => ApplyAsync(func, arg1, arg2, arg3, cancellationToken: cancellationToken).Get();
+        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, arg3, cancellationToken: cancellationToken)).Get();
 
     /// <inheritdoc />
     public void Apply<T1, T2, T3, T4>(Action<T1, T2, T3, T4> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
-        => ApplyAsync(func, arg1, arg2, arg3, arg4, cancellationToken: cancellationToken).Get();
+        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, arg3, arg4, cancellationToken: cancellationToken)).Get();
 
     /// <inheritdoc />
     public AsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> func, Action<TResult>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default)
@@ -85,6 +85,30 @@ public abstract partial class PoolBase
     /// <inheritdoc />
     public AsyncResult<object?> ApplyAsync<T1, T2, T3, T4>(Action<T1, T2, T3, T4> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4, Action<object?>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default)
         => One(func, func is null ? null! : Invokers.Action4(func), (arg1, arg2, arg3, arg4), callback, errorCallback, cancellationToken);
+
+    /// <summary>
+    /// True on a thread inside a blocking call (Apply, Map, Starmap) while it submits: the caller waits for the
+    /// result and cannot change its arguments meanwhile, so large arrays among them may be read in place when
+    /// the work is sent (out of band) instead of being copied at the call.
+    /// </summary>
+    internal static bool CallerWaits => t_callerWaits;
+
+    [ThreadStatic]
+    private static bool t_callerWaits;
+
+    private static AsyncResult<T> WhileCallerWaits<T>(Func<AsyncResult<T>> submit)
+    {
+        bool outer = t_callerWaits;
+        t_callerWaits = true;
+        try
+        {
+            return submit();
+        }
+        finally
+        {
+            t_callerWaits = outer;
+        }
+    }
 
     private AsyncResult<TResult> One<TArgs, TResult>(Delegate func, Func<TArgs, TResult> invoke, TArgs args, Action<TResult>? callback, Action<Exception>? errorCallback, CancellationToken cancellationToken)
     {

@@ -130,6 +130,7 @@ public sealed class FrameReaderFuzzTests
         FrameWriter.Int64(buffer, 1000);
         FrameWriter.Int32(buffer, 0);
         FrameWriter.Int32(buffer, 3);
+        FrameWriter.Int32(buffer, 0);
         buffer.Write([0x93, 1, 2]);
         FrameWriter.End(buffer, frame);
         FrameWriter.Empty(buffer, FrameKind.Shutdown);

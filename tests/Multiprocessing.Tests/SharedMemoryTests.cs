@@ -26,6 +26,94 @@ public sealed class SharedMemoryTests
     }
 
     [Fact]
+    public void ApplyAsync_LargeArrayChangedAfterTheCall_TaskSeesItAsItWasAtTheCall()
+    {
+        // The one worker is held, so the task cannot have been sent when the caller reuses its array:
+        // an asynchronous call must have taken the array's contents at the call (unlike ThreadedPool, which shares
+        // the caller's objects, as Python's ThreadPool does).
+        using var pool = new Pool(new PoolOptions { Processes = 1 });
+        using var gate = new Gate();
+        var blocker = pool.ApplyAsync(Tasks.WaitForGate, gate.Path);
+        byte[] bytes = Tasks.MakeBytes(3, 2 << 20);
+        byte[] original = (byte[])bytes.Clone();
+        var reversed = pool.ApplyAsync(Tasks.Reverse, bytes);
+        var mapped = pool.MapAsync(Tasks.Reverse, [bytes]);
+        Array.Fill(bytes, (byte)0xEE);
+        gate.Open();
+        blocker.Get(Timeout);
+        Assert.Equal(original.Reverse(), reversed.Get(Timeout));
+        Assert.Equal(original.Reverse(), mapped.Get(Timeout)[0]);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Pool_BlockingCallsWithLargeArrays_SendThemOutOfBandAndGetThemBackWhole(bool sharedMemory)
+    {
+        using var pool = new Pool(new PoolOptions { Processes = 2, SharedMemory = sharedMemory });
+        var inputs = Enumerable.Range(0, 5).Select(i => Tasks.MakeBytes(i, (2 << 20) + i)).ToList();
+        long before = Serialization.OutOfBandBlobs.TotalCollected;
+        Assert.Equal(inputs[0].Reverse(), pool.Apply(Tasks.Reverse, inputs[0]));
+        Assert.True(Serialization.OutOfBandBlobs.TotalCollected > before, "the blocking call's array was not taken out of band");
+        var results = pool.Map(Tasks.Reverse, inputs, chunksize: 2);
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            Assert.Equal(inputs[i].Reverse(), results[i]);
+        }
+
+        var longs = Enumerable.Range(0, 4).Select(i => Enumerable.Range(0, 200_000 + i).Select(v => (long)v * i).ToArray()).ToList();
+        var sums = pool.Starmap(Tasks.Add2Arrays, longs.Select(l => (l, l)));
+        for (int i = 0; i < longs.Count; i++)
+        {
+            Assert.Equal(longs[i].Select(v => v * 2), sums[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Pool_ResultsWithSeveralLargeArrays_ComeBackWhole(bool sharedMemory)
+    {
+        // Each result holds two arrays large enough to travel out of band and one small one inline; a chunk
+        // of three results carries six blobs after its frame.
+        using var pool = new Pool(new PoolOptions { Processes = 2, SharedMemory = sharedMemory });
+        var results = pool.Map(Tasks.Parts, Enumerable.Range(1, 9), chunksize: 3);
+        for (int i = 0; i < 9; i++)
+        {
+            var expected = Tasks.Parts(i + 1);
+            Assert.Equal(expected.Bytes, results[i].Bytes);
+            Assert.Equal(expected.Longs, results[i].Longs);
+            Assert.Equal(expected.Name, results[i].Name);
+            Assert.Equal(expected.Small, results[i].Small);
+        }
+    }
+
+    [Fact]
+    public void OutOfBand_ReferenceReadWithoutItsSection_FailsClearly()
+    {
+        var serializer = new MessagePackPoolSerializer();
+        var blobs = new Serialization.OutOfBandBlobs();
+        using var buffer = new PooledBufferWriter();
+        using (Serialization.OutOfBandBlobs.Collect(blobs))
+        {
+            serializer.Serialize(buffer, new byte[2 << 20]);
+        }
+
+        Assert.Equal(1, blobs.Count);
+        Assert.True(buffer.WrittenCount < 100, "the array was written inline");
+        var ex = Assert.ThrowsAny<Exception>(() => { _ = serializer.Deserialize<byte[]>(buffer.WrittenMemory); });
+        Assert.Contains("does not lie within its frame", ex.GetBaseException().Message);
+
+        // With the section installed, the same bytes read back.
+        var section = new byte[2 << 20];
+        section[5] = 7;
+        using (Serialization.OutOfBandBlobs.Read(section))
+        {
+            Assert.Equal(section, serializer.Deserialize<byte[]>(buffer.WrittenMemory));
+        }
+    }
+
+    [Fact]
     public void Pool_SharedMemoryOff_LargeFramesStillRoundTrip()
     {
         using var pool = new Pool(new PoolOptions { Processes = 2, SharedMemory = false });

@@ -18,10 +18,18 @@ internal static class FrameWriter
         return at;
     }
 
-    public static void End(PooledBufferWriter buffer, int frameStart)
+    /// <param name="buffer">The buffer holding the frame.</param>
+    /// <param name="frameStart">What <see cref="Begin"/> returned.</param>
+    /// <param name="outOfBand">Bytes of the frame sent after it from elsewhere (its out-of-band blobs).</param>
+    public static void End(PooledBufferWriter buffer, int frameStart, long outOfBand = 0)
     {
-        int length = buffer.WrittenCount - frameStart - 4;
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.WrittenSpan.Slice(frameStart, 4), length);
+        long length = buffer.WrittenCount - frameStart - 4 + outOfBand;
+        if (length > FrameReader.MaxFrameLength)
+        {
+            throw new InvalidOperationException($"A frame of {length} bytes is over the 2 GB limit.");
+        }
+
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.WrittenSpan.Slice(frameStart, 4), (int)length);
     }
 
     public static void WriteInt32(PooledBufferWriter buffer, int value) => BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), value);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using MessagePack;
 using MessagePack.Formatters;
@@ -29,7 +30,7 @@ internal sealed class BlittableArrayResolver : IFormatterResolver
             }
 
             Type e = t.GetElementType()!;
-            bool blittable = e == typeof(int) || e == typeof(long) || e == typeof(double) || e == typeof(float)
+            bool blittable = e == typeof(byte) || e == typeof(int) || e == typeof(long) || e == typeof(double) || e == typeof(float)
                 || e == typeof(short) || e == typeof(ushort) || e == typeof(uint) || e == typeof(ulong)
                 || e == typeof(sbyte) || e == typeof(char);
             return blittable ? (IMessagePackFormatter<T>)Activator.CreateInstance(typeof(BlittableArrayFormatter<>).MakeGenericType(e))! : null;
@@ -37,11 +38,17 @@ internal sealed class BlittableArrayResolver : IFormatterResolver
     }
 }
 
-/// <summary>Writes and reads a <typeparamref name="T"/>[] as raw memory inside extension type 42 (nil for null).</summary>
+/// <summary>
+/// Writes and reads a <typeparamref name="T"/>[] as raw memory inside extension type 42 (nil for null); a large
+/// array, while the frame collects <see cref="OutOfBandBlobs"/>, as extension type 43 holding only its place
+/// (int64 offset, int32 length) in the frame's blob section.
+/// </summary>
 internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>
     where T : unmanaged
 {
     private const sbyte ExtensionType = 42;
+    private const sbyte OutOfBandType = 43;
+    private const int ReferenceLength = 12;
 
     public void Serialize(ref MessagePackWriter writer, T[]? value, MessagePackSerializerOptions options)
     {
@@ -52,6 +59,16 @@ internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>
         }
 
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(value.AsSpan());
+        if (bytes.Length >= OutOfBandBlobs.Threshold && OutOfBandBlobs.Collecting is { } blobs && blobs.Add(value, bytes.Length) is var at and >= 0)
+        {
+            writer.WriteExtensionFormatHeader(new ExtensionHeader(OutOfBandType, ReferenceLength));
+            Span<byte> reference = writer.GetSpan(ReferenceLength);
+            BinaryPrimitives.WriteInt64LittleEndian(reference, at);
+            BinaryPrimitives.WriteInt32LittleEndian(reference[8..], bytes.Length);
+            writer.Advance(ReferenceLength);
+            return;
+        }
+
         writer.WriteExtensionFormatHeader(new ExtensionHeader(ExtensionType, bytes.Length));
         writer.WriteRaw(bytes);
     }
@@ -64,6 +81,23 @@ internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>
         }
 
         var header = reader.ReadExtensionFormatHeader();
+        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        if (header.TypeCode == OutOfBandType && header.Length == ReferenceLength)
+        {
+            Span<byte> reference = stackalloc byte[ReferenceLength];
+            reader.ReadRaw(ReferenceLength).CopyTo(reference);
+            long at = BinaryPrimitives.ReadInt64LittleEndian(reference);
+            int length = BinaryPrimitives.ReadInt32LittleEndian(reference[8..]);
+            if (!OutOfBandBlobs.TryGetSection(out var section) || at < 0 || length < 0 || at + length > section.Length || length % size != 0)
+            {
+                throw new MessagePackSerializationException($"An out-of-band block of {typeof(T).Name} values does not lie within its frame.");
+            }
+
+            var block = GC.AllocateUninitializedArray<T>(length / size);
+            section.Slice((int)at, length).CopyTo(MemoryMarshal.AsBytes(block.AsSpan()));
+            return block;
+        }
+
         if (header.TypeCode != ExtensionType || header.Length % System.Runtime.CompilerServices.Unsafe.SizeOf<T>() != 0)
         {
             throw new MessagePackSerializationException($"Expected a block of {typeof(T).Name} values.");

@@ -22,6 +22,9 @@ internal abstract class ProcessChunk(Job job, long start, int count, int functio
 
     public ArraySegment<byte> Payload { get; } = payload;
 
+    /// <summary>Large arrays of the arguments, sent after the payload (a blocking call's, read in place).</summary>
+    public OutOfBandBlobs? Blobs { get; init; }
+
     /// <summary>How each earlier attempt ended, when the chunk was retried after its worker crashed.</summary>
     public List<string> Attempts => _attempts ??= [];
 

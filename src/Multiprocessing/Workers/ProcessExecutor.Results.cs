@@ -84,13 +84,21 @@ internal sealed partial class ProcessExecutor
         long elapsed = BinaryPrimitives.ReadInt64LittleEndian(span[8..]);
         int failureCount = BinaryPrimitives.ReadInt32LittleEndian(span[16..]);
         int resultLength = BinaryPrimitives.ReadInt32LittleEndian(span[20..]);
-        if (resultLength < 0 || 24 + resultLength > body.Length)
+        int blobLength = BinaryPrimitives.ReadInt32LittleEndian(span[24..]);
+        if (resultLength < 0 || blobLength < 0 || 28L + resultLength + blobLength > body.Length)
         {
-            throw new InvalidDataException($"Corrupt stream: a result of {resultLength} bytes in a frame of {body.Length}.");
+            throw new InvalidDataException($"Corrupt stream: a result of {resultLength} bytes and {blobLength} out of band in a frame of {body.Length}.");
         }
 
         ProcessChunk? chunk = Settle(worker, id, elapsed);
-        chunk?.Deliver(_serializer, body.Slice(24, resultLength), failureCount, body[(24 + resultLength)..]);
+        if (chunk is not null)
+        {
+            // Large arrays of the results follow the frame's serialized part (its blob section).
+            using (OutOfBandBlobs.Read(body[(body.Length - blobLength)..]))
+            {
+                chunk.Deliver(_serializer, body.Slice(28, resultLength), failureCount, body[(28 + resultLength)..(body.Length - blobLength)]);
+            }
+        }
     }
 
     private void OnChunkFailed(WorkerProcess worker, long id, Exception error) => Settle(worker, id, -1)?.Fail(error);

@@ -170,9 +170,16 @@ internal sealed partial class ProcessExecutor : Executor
         // growable buffer and its growth.
         var buffer = t_serializeBuffer ??= new PooledBufferWriter();
         buffer.Clear();
+
+        // A blocking call's large arrays are read in place when the chunk is sent (the caller cannot change
+        // them while it waits); any other call's are copied now, since the caller may reuse them at once.
+        OutOfBandBlobs? blobs = PoolBase.CallerWaits ? new OutOfBandBlobs() : null;
         try
         {
-            _serializer.Serialize(buffer, items);
+            using (blobs is null ? default : OutOfBandBlobs.Collect(blobs))
+            {
+                _serializer.Serialize(buffer, items);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -186,7 +193,7 @@ internal sealed partial class ProcessExecutor : Executor
         // A large payload keeps the buffer it was written into rather than being copied out of it.
         ArraySegment<byte> payload = buffer.WrittenCount >= BulkSender.Threshold ? buffer.Detach() : buffer.WrittenSpan.ToArray();
         buffer.Clear();
-        return new ProcessChunk<TResult>(job, start, items.Length, function.Id, function.Descriptor!, payload);
+        return new ProcessChunk<TResult>(job, start, items.Length, function.Id, function.Descriptor!, payload) { Blobs = blobs?.Count > 0 ? blobs : null };
     }
 
     public override void Close()

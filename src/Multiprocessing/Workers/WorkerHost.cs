@@ -49,6 +49,12 @@ internal static class WorkerHost
         Environment.Exit(code);
     }
 
+    /// <summary>The result blobs of the chunk just run (main thread only), reused from chunk to chunk.</summary>
+    private static readonly OutOfBandBlobs s_resultBlobs = new();
+
+    /// <summary>Set by a chunk whose result frame has blobs: they go with the next <see cref="WorkerOutput.Add"/>.</summary>
+    private static OutOfBandBlobs? s_pendingBlobs;
+
     private static int Run()
     {
         string socketPath = Environment.GetEnvironmentVariable(WorkerEnvironment.Socket)!;
@@ -158,7 +164,8 @@ internal static class WorkerHost
                         maxMemory = 0;
                     }
 
-                    wire.Add(output, moreWorkQueued: queue.Count > 0);
+                    wire.Add(output, moreWorkQueued: queue.Count > 0, s_pendingBlobs);
+                    s_pendingBlobs = null;
                     break;
                 case FrameKind.Shutdown:
                     wire.SendNow(output);
@@ -301,11 +308,23 @@ internal static class WorkerHost
             activity = new Activity("Multiprocessing.Task").SetParentId(traceParent).Start();
         }
 
+        // Out-of-band blobs (large arrays of a blocking call's arguments) follow the payload.
+        int blobLength = 0;
+        if ((flags & WorkerProcess.OutOfBandFlag) != 0)
+        {
+            blobLength = BinaryPrimitives.ReadInt32LittleEndian(span[payloadAt..]);
+            payloadAt += 4;
+            if (blobLength < 0 || payloadAt + (long)blobLength > body.Length)
+            {
+                throw new InvalidDataException($"Corrupt chunk: {blobLength} bytes out of band in a frame of {body.Length}.");
+            }
+        }
+
         RemoteError? error;
         try
         {
             error = functions.TryGetValue(functionId, out var run)
-                ? run(serializer, body[payloadAt..], output, chunkId)
+                ? RunWithBlobs(run, serializer, body[payloadAt..(body.Length - blobLength)], body[(body.Length - blobLength)..], output, chunkId)
                 : failed.GetValueOrDefault(functionId) ?? RemoteError.From(new InvalidDataException($"Function {functionId} was never defined."));
         }
         finally
@@ -316,6 +335,14 @@ internal static class WorkerHost
         if (error is not null)
         {
             WriteError(output, FrameKind.ChunkFailed, chunkId, error);
+        }
+    }
+
+    private static RemoteError? RunWithBlobs(Func<IPoolSerializer, ReadOnlyMemory<byte>, PooledBufferWriter, long, RemoteError?> run, IPoolSerializer serializer, ReadOnlyMemory<byte> payload, ReadOnlyMemory<byte> blobs, PooledBufferWriter output, long chunkId)
+    {
+        using (OutOfBandBlobs.Read(blobs))
+        {
+            return run(serializer, payload, output, chunkId);
         }
     }
 
@@ -367,15 +394,24 @@ internal static class WorkerHost
             FrameWriter.Int64(output, elapsed);
             FrameWriter.Int32(output, failures?.Count ?? 0);
             int lengthAt = output.Reserve(4);
+            int blobLengthAt = output.Reserve(4);
             int before = output.WrittenCount;
+
+            // Large arrays in the results stay where they are and are copied once, when the frame is sent.
+            var blobs = s_resultBlobs;
+            blobs.Clear();
             try
             {
-                serializer.Serialize(output, results);
+                using (OutOfBandBlobs.Collect(blobs))
+                {
+                    serializer.Serialize(output, results);
+                }
             }
 #pragma warning disable CA1031 // An unserializable result fails its chunk with a clear message; the worker lives on.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                blobs.Clear();
                 output.Truncate(frame);
                 return RemoteError.From(new NotSupportedException($"The task's result of type {typeof(TResult)} could not be serialized to send back to the parent: {ex.GetBaseException().Message}", ex));
             }
@@ -394,7 +430,14 @@ internal static class WorkerHost
                 writer.Flush();
             }
 
-            FrameWriter.End(output, frame);
+            BitConverter.TryWriteBytes(output.WrittenSpan.Slice(blobLengthAt, 4), (int)blobs.Length);
+            FrameWriter.End(output, frame, blobs.Length);
+            if (blobs.Count > 0)
+            {
+                blobs.InsertAt = output.WrittenCount;
+                s_pendingBlobs = blobs;
+            }
+
             return null;
         }
     }

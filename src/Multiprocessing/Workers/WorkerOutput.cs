@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Multiprocessing.Protocol;
+using Multiprocessing.Serialization;
 
 namespace Multiprocessing.Workers;
 
@@ -39,7 +40,7 @@ internal sealed class WorkerOutput
     /// Queues complete frames for a later write when <paramref name="moreWorkQueued"/> (they will share it with
     /// the next results), or writes them now with anything waiting; clears <paramref name="frames"/>.
     /// </summary>
-    public void Add(PooledBufferWriter frames, bool moreWorkQueued)
+    public void Add(PooledBufferWriter frames, bool moreWorkQueued, OutOfBandBlobs? blobs = null)
     {
         if (frames.WrittenCount == 0)
         {
@@ -48,11 +49,12 @@ internal sealed class WorkerOutput
 
         lock (_gate)
         {
-            if (!moreWorkQueued || frames.WrittenCount >= FlushThreshold)
+            if (!moreWorkQueued || frames.WrittenCount >= FlushThreshold || blobs is not null)
             {
                 // Nothing else to do, or large: no copy into the batch, it goes out now, after what was waiting.
+                // Blobs always go now: they are the task's own arrays, read in place.
                 FlushLocked();
-                Write(frames.WrittenSegment);
+                Write(frames.WrittenSegment, blobs);
             }
             else
             {
@@ -71,9 +73,9 @@ internal sealed class WorkerOutput
         }
 
         frames.Clear();
+        blobs?.Clear();
     }
 
-    /// <summary>Sends everything batched (the worker has nothing more to do for now).</summary>
     public void Flush()
     {
         lock (_gate)
@@ -103,9 +105,9 @@ internal sealed class WorkerOutput
         }
     }
 
-    private void Write(ArraySegment<byte> bytes)
+    private void Write(ArraySegment<byte> bytes, OutOfBandBlobs? blobs = null)
     {
-        if (_bulk is null || bytes.Count < BulkSender.Threshold)
+        if (blobs is null && (_bulk is null || bytes.Count < BulkSender.Threshold))
         {
             int sent = 0;
             while (sent < bytes.Count)
@@ -117,17 +119,24 @@ internal sealed class WorkerOutput
         }
 
         // Large frames go into the shared ring; the socket carries the small ones and a Bulk frame for each
-        // large one, in their original order.
+        // large one, in their original order. The frame that ends at blobs.InsertAt has its blobs after it.
         var segments = new List<ArraySegment<byte>>();
         int plainFrom = 0;
         int at = 0;
         while (at + 4 <= bytes.Count)
         {
             int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at));
-            int next = at + 4 + length;
-            if (_bulk.TryReserve(length, out int generation, out long position, out var target))
+            long outOfBand = blobs is not null && at + 4 + length - blobs.Length == blobs.InsertAt ? blobs.Length : 0;
+            int inBuffer = (int)(length - outOfBand);
+            int next = at + 4 + inBuffer;
+            if (_bulk is not null && _bulk.TryReserve(length, out int generation, out long position, out var target))
             {
-                bytes.AsSpan(at + 4, length).CopyTo(target);
+                bytes.AsSpan(at + 4, inBuffer).CopyTo(target);
+                if (outOfBand > 0)
+                {
+                    blobs!.CopyTo(target[inBuffer..]);
+                }
+
                 if (at > plainFrom)
                 {
                     segments.Add(bytes.Slice(plainFrom, at - plainFrom));
@@ -136,6 +145,15 @@ internal sealed class WorkerOutput
                 using var frame = new PooledBufferWriter(32);
                 BulkSender.WriteFrame(frame, generation, position, length);
                 segments.Add(frame.WrittenSpan.ToArray());
+                plainFrom = next;
+            }
+            else if (outOfBand > 0)
+            {
+                // Inline with its blobs: what is gathered so far and the frame's own bytes, then the blobs.
+                segments.Add(bytes.Slice(plainFrom, next - plainFrom));
+                SocketWrites.SendAll(_socket, segments);
+                segments.Clear();
+                blobs!.SendTo(_socket);
                 plainFrom = next;
             }
 
@@ -147,7 +165,10 @@ internal sealed class WorkerOutput
             segments.Add(bytes.Slice(plainFrom));
         }
 
-        SocketWrites.SendAll(_socket, segments);
+        if (segments.Count > 0)
+        {
+            SocketWrites.SendAll(_socket, segments);
+        }
     }
 
     private void FlushLoop()

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using MessagePack;
 using Multiprocessing.Protocol;
+using Multiprocessing.Serialization;
 
 namespace Multiprocessing.Workers;
 
@@ -17,6 +18,9 @@ internal sealed class WorkerProcess : IDisposable
 
     /// <summary>In a Chunk frame's count field: a traceparent follows the header.</summary>
     public const int TraceParentFlag = 1 << 29;
+
+    /// <summary>A chunk frame's flag: the payload is followed by out-of-band blobs (see <see cref="OutOfBandBlobs"/>).</summary>
+    public const int OutOfBandFlag = 1 << 28;
 
     private const int StderrLinesKept = 20;
 
@@ -162,7 +166,7 @@ internal sealed class WorkerProcess : IDisposable
         lock (_writeLock)
         {
             _headers.Clear();
-            var marks = new List<(int HeaderStart, int HeaderEnd, ArraySegment<byte> Payload)>(batch.Count);
+            var marks = new List<(int HeaderStart, int HeaderEnd, ArraySegment<byte> Payload, OutOfBandBlobs? Blobs)>(batch.Count);
             foreach (var chunk in batch)
             {
                 int start = _headers.WrittenCount;
@@ -180,51 +184,73 @@ internal sealed class WorkerProcess : IDisposable
                 FrameWriter.Int64(_headers, chunk.Id);
                 FrameWriter.Int32(_headers, chunk.FunctionId);
                 // Bit 30 of the count asks the worker to stamp each task's start (for a per-call timeout);
-                // bit 29 says a W3C traceparent follows (int16 length, ASCII), when the call is traced.
+                // bit 29 says a W3C traceparent follows (int16 length, ASCII), when the call is traced;
+                // bit 28 says an int32 follows: the length of the out-of-band blobs after the payload.
                 string? traceParent = chunk.Job.Activity?.Id;
-                FrameWriter.Int32(_headers, chunk.Count | (chunk.TimeoutOverride is null ? 0 : StampEachItemFlag) | (traceParent is null ? 0 : TraceParentFlag));
-                int extra = 0;
+                var blobs = chunk.Blobs;
+                FrameWriter.Int32(_headers, chunk.Count | (chunk.TimeoutOverride is null ? 0 : StampEachItemFlag) | (traceParent is null ? 0 : TraceParentFlag) | (blobs is null ? 0 : OutOfBandFlag));
                 if (traceParent is not null)
                 {
-                    int before = _headers.WrittenCount;
                     BinaryPrimitives.WriteInt16LittleEndian(_headers.GetSpan(2), (short)traceParent.Length);
                     _headers.Advance(2);
                     _headers.Write(System.Text.Encoding.ASCII.GetBytes(traceParent));
-                    extra = _headers.WrittenCount - before;
                 }
 
-                int length = 1 + 16 + extra + chunk.Payload.Count;
+                if (blobs is not null)
+                {
+                    FrameWriter.Int32(_headers, (int)blobs.Length);
+                }
+
+                int headerLength = _headers.WrittenCount - frame - 4;
+                long total = headerLength + chunk.Payload.Count + (blobs?.Length ?? 0);
+                if (total > FrameReader.MaxFrameLength)
+                {
+                    throw new InvalidOperationException($"A chunk of {total} bytes is over the 2 GB frame limit; use a smaller chunksize.");
+                }
+
+                int length = (int)total;
                 if (Bulk is { } bulk && bulk.Sender.TryReserve(length, out int generation, out long position, out var target))
                 {
                     // Large: the frame goes into the shared ring and a Bulk frame says where.
                     _headers.WrittenSpan[(frame + 4)..].CopyTo(target);
-                    chunk.Payload.AsSpan().CopyTo(target[(length - chunk.Payload.Count)..]);
+                    chunk.Payload.AsSpan().CopyTo(target[headerLength..]);
+                    blobs?.CopyTo(target[(headerLength + chunk.Payload.Count)..]);
                     _headers.Truncate(frame);
                     BulkSender.WriteFrame(_headers, generation, position, length);
-                    marks.Add((start, _headers.WrittenCount, ArraySegment<byte>.Empty));
+                    marks.Add((start, _headers.WrittenCount, ArraySegment<byte>.Empty, null));
                     continue;
                 }
 
                 BinaryPrimitives.WriteInt32LittleEndian(_headers.WrittenSpan.Slice(frame, 4), length);
-                marks.Add((start, _headers.WrittenCount, chunk.Payload));
+                marks.Add((start, _headers.WrittenCount, chunk.Payload, blobs));
             }
 
             byte[] headerBytes = _headers.WrittenSegment.Array!;
             var segments = new List<ArraySegment<byte>>(marks.Count * 2);
-            foreach (var (headerStart, headerEnd, payload) in marks)
+            foreach (var (headerStart, headerEnd, payload, blobs) in marks)
             {
                 segments.Add(new ArraySegment<byte>(headerBytes, headerStart, headerEnd - headerStart));
                 if (payload.Count > 0)
                 {
                     segments.Add(payload);
                 }
+
+                if (blobs is not null)
+                {
+                    // Inline with blobs: everything up to here, then the blobs from the caller's arrays.
+                    SendAll(segments);
+                    segments.Clear();
+                    blobs.SendTo(Socket ?? throw new IOException("The worker is not connected."));
+                }
             }
 
-            SendAll(segments);
+            if (segments.Count > 0)
+            {
+                SendAll(segments);
+            }
         }
     }
 
-    /// <summary>Kills the process (and anything it started) and closes the socket; never throws.</summary>
     public void Kill()
     {
         try

@@ -29,6 +29,13 @@ public static class Tasks
         return copy;
     }
 
+    /// <summary>Several large arrays of different element types inside one result.</summary>
+    public static (byte[] Bytes, long[] Longs, string Name, double[] Small) Parts(int seed) =>
+        (MakeBytes(seed, (2 << 20) + seed), [.. Enumerable.Range(0, 300_000).Select(i => (long)i * seed)], "parts" + seed, [seed, 0.5]);
+
+    /// <summary>Two arrays added element by element.</summary>
+    public static long[] Add2Arrays(long[] a, long[] b) => [.. a.Zip(b, (x, y) => x + y)];
+
     /// <summary>Each element plus one, as a new array.</summary>
     public static long[] Increment(long[] values) => Array.ConvertAll(values, v => v + 1);
 
