@@ -177,6 +177,16 @@ public sealed class SharedMemoryTests
     }
 
     [Fact]
+    public void Ring_CannotBeCreated_FramesGoInline()
+    {
+        // A ring that cannot be made (here: no such directory; in a container: a /dev/shm too small for the
+        // ring, which preallocation reports at once) sends every frame through the socket from then on.
+        using var sender = new BulkSender(Path.Combine(Path.GetTempPath(), "mp-no-such-dir-" + Guid.NewGuid().ToString("N"), "ring.p"));
+        Assert.False(sender.TryReserve(2 << 20, out _, out _, out _));
+        Assert.False(sender.TryReserve(2 << 20, out _, out _, out _));
+    }
+
+    [Fact]
     public void Ring_SmallFrames_NeverUseTheRing()
     {
         using var pair = new RingPair();

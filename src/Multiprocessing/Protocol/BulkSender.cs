@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Multiprocessing.Protocol;
 
 /// <summary>
@@ -15,6 +13,7 @@ internal sealed class BulkSender : IDisposable
 
     private const long MinCapacity = 16L << 20;
     private const int Alignment = 64;
+    private const long Granularity = 1L << 20;
 
     private readonly string _pathPrefix;
     private SharedRing? _ring;
@@ -58,14 +57,14 @@ internal sealed class BulkSender : IDisposable
 
             // A new generation, big enough for two such frames in flight; the receiver switches to it when it
             // sees the number, and nothing of the old one is held any more.
-            long capacity = Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)length * 2), MinCapacity, SharedRing.MaxCapacity);
+            long capacity = Math.Clamp(((2L * length) + Granularity - 1) / Granularity * Granularity, MinCapacity, SharedRing.MaxCapacity);
             try
             {
                 ring = SharedRing.Create(_pathPrefix + (_generation + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), capacity);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // No shared memory here (full, or not allowed): the socket carries everything.
+                // No shared memory here (too small, full, or not allowed): the socket carries everything.
                 _unavailable = true;
                 return false;
             }

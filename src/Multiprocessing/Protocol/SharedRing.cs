@@ -46,16 +46,18 @@ internal sealed unsafe class SharedRing : IDisposable
             throw new IOException("Shared rings are made in /dev/shm, which Windows does not have.");
         }
 
+        // Allocated up front (posix_fallocate): on a small /dev/shm (a container's 64 MB, say) this fails here with
+        // an IOException, where a sparse file would let a later write into the mapping die of SIGBUS.
         var stream = new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.ReadWrite,
             Share = FileShare.ReadWrite,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            PreallocationSize = HeaderSize + capacity,
         });
         try
         {
-            // Sparse: tmpfs commits a page only when it is first written.
             stream.SetLength(HeaderSize + capacity);
             return new SharedRing(MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false), capacity);
         }
