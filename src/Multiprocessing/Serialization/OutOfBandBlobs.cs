@@ -29,7 +29,7 @@ internal sealed class OutOfBandBlobs
 
     private static long s_collected;
 
-    private readonly List<(Array Array, int Length)> _items = [];
+    private List<(Array Array, int Length)>? _items;
 
     /// <summary>How many arrays this process has taken out of band (for tests and diagnostics).</summary>
     public static long TotalCollected => Interlocked.Read(ref s_collected);
@@ -47,7 +47,7 @@ internal sealed class OutOfBandBlobs
     /// <summary>Total bytes collected.</summary>
     public long Length { get; private set; }
 
-    public int Count => _items.Count;
+    public int Count => _items?.Count ?? 0;
 
     /// <summary>Where in the frame's buffer the blobs belong (just after the frame's own bytes).</summary>
     public int InsertAt { get; set; }
@@ -79,14 +79,14 @@ internal sealed class OutOfBandBlobs
 
         long at = Length;
         Interlocked.Increment(ref s_collected);
-        _items.Add((array, length));
+        (_items ??= []).Add((array, length));
         Length += length;
         return at;
     }
 
     public void Clear()
     {
-        _items.Clear();
+        _items?.Clear();
         Length = 0;
         InsertAt = 0;
     }
@@ -95,7 +95,7 @@ internal sealed class OutOfBandBlobs
     public void CopyTo(Span<byte> target)
     {
         int at = 0;
-        foreach (var (array, length) in _items)
+        foreach (var (array, length) in _items ?? [])
         {
             Bytes(array, length).CopyTo(target[at..]);
             at += length;
@@ -105,7 +105,7 @@ internal sealed class OutOfBandBlobs
     /// <summary>Writes every blob, in order, to <paramref name="socket"/>.</summary>
     public void SendTo(Socket socket)
     {
-        foreach (var (array, length) in _items)
+        foreach (var (array, length) in _items ?? [])
         {
             var bytes = Bytes(array, length);
             int sent = 0;
