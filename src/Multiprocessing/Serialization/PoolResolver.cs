@@ -27,16 +27,22 @@ internal sealed class PoolResolver : IFormatterResolver
     /// code; empty (every type goes to the full chain: slower to start, same formats) if MessagePack no
     /// longer has the internal one this names.
     /// </summary>
-    internal static IFormatterResolver[] CheapPrefix { get; } = CreateCheapPrefix();
+    internal static IFormatterResolver[] CheapPrefix => Prefix.Resolvers;
 
     public IMessagePackFormatter<T>? GetFormatter<T>() => Cache<T>.Formatter;
 
-    private static IFormatterResolver[] CreateCheapPrefix()
+    /// <summary>Its own class so that a worker whose types are all blittable arrays never initializes these.</summary>
+    private static class Prefix
     {
-        // Internal in MessagePack 2.5, hence by name. It keeps integers at their declared size.
-        var forceSize = typeof(BuiltinResolver).Assembly.GetType("MessagePack.Resolvers.ForceSizePrimitiveObjectResolver")
-            ?.GetField("Instance", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)?.GetValue(null) as IFormatterResolver;
-        return forceSize is null ? [] : [NativeDateTimeResolver.Instance, forceSize, BuiltinResolver.Instance, AttributeFormatterResolver.Instance];
+        public static readonly IFormatterResolver[] Resolvers = Create();
+
+        private static IFormatterResolver[] Create()
+        {
+            // Internal in MessagePack 2.5, hence by name. It keeps integers at their declared size.
+            var forceSize = typeof(BuiltinResolver).Assembly.GetType("MessagePack.Resolvers.ForceSizePrimitiveObjectResolver")
+                ?.GetField("Instance", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)?.GetValue(null) as IFormatterResolver;
+            return forceSize is null ? [] : [NativeDateTimeResolver.Instance, forceSize, BuiltinResolver.Instance, AttributeFormatterResolver.Instance];
+        }
     }
 
     private static class Cache<T>
@@ -55,7 +61,7 @@ internal sealed class PoolResolver : IFormatterResolver
                 return blittable;
             }
 
-            foreach (var resolver in CheapPrefix)
+            foreach (var resolver in Prefix.Resolvers)
             {
                 if (resolver.GetFormatter<T>() is { } formatter)
                 {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Multiprocessing.Protocol;
 
 namespace Multiprocessing.Workers;
@@ -18,14 +17,14 @@ internal sealed class WorkerOutput
     private static readonly long s_maxDelayTicks = Stopwatch.Frequency / 1000;
 
     private readonly object _gate = new();
-    private readonly Socket _socket;
+    private readonly Stream _stream;
     private readonly PooledBufferWriter _pending = new();
     private readonly AutoResetEvent _armed = new(false);
     private long _pendingSince;
 
-    public WorkerOutput(Socket socket)
+    public WorkerOutput(Stream stream)
     {
-        _socket = socket;
+        _stream = stream;
         new Thread(FlushLoop) { IsBackground = true, Name = "Multiprocessing worker flusher" }.Start();
     }
 
@@ -102,11 +101,7 @@ internal sealed class WorkerOutput
 
     private void Write(ArraySegment<byte> bytes)
     {
-        int sent = 0;
-        while (sent < bytes.Count)
-        {
-            sent += _socket.Send(bytes.AsSpan(sent));
-        }
+        _stream.Write(bytes);
     }
 
     private void FlushLoop()
@@ -131,7 +126,7 @@ internal sealed class WorkerOutput
                         {
                             FlushLocked();
                         }
-                        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+                        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
                         {
                             return;
                         }
