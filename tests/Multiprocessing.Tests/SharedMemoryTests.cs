@@ -1,4 +1,5 @@
 using Multiprocessing.Protocol;
+using Multiprocessing.Serialization;
 using Multiprocessing.Tests.Support;
 
 namespace Multiprocessing.Tests;
@@ -52,9 +53,9 @@ public sealed class SharedMemoryTests
     {
         using var pool = new Pool(new PoolOptions { Processes = 2, SharedMemory = sharedMemory });
         var inputs = Enumerable.Range(0, 5).Select(i => Tasks.MakeBytes(i, (2 << 20) + i)).ToList();
-        long before = Serialization.OutOfBandBlobs.TotalCollected;
+        long before = OutOfBandBlobs.TotalCollected;
         Assert.Equal(inputs[0].Reverse(), pool.Apply(Tasks.Reverse, inputs[0]));
-        Assert.True(Serialization.OutOfBandBlobs.TotalCollected > before, "the blocking call's array was not taken out of band");
+        Assert.True(OutOfBandBlobs.TotalCollected > before, "the blocking call's array was not taken out of band");
         var results = pool.Map(Tasks.Reverse, inputs, chunksize: 2);
         for (int i = 0; i < inputs.Count; i++)
         {
@@ -92,9 +93,9 @@ public sealed class SharedMemoryTests
     public void OutOfBand_ReferenceReadWithoutItsSection_FailsClearly()
     {
         var serializer = new MessagePackPoolSerializer();
-        var blobs = new Serialization.OutOfBandBlobs();
+        var blobs = new OutOfBandBlobs();
         using var buffer = new PooledBufferWriter();
-        using (Serialization.OutOfBandBlobs.Collect(blobs))
+        using (OutOfBandBlobs.Collect(blobs))
         {
             serializer.Serialize(buffer, new byte[2 << 20]);
         }
@@ -107,7 +108,7 @@ public sealed class SharedMemoryTests
         // With the section installed, the same bytes read back.
         var section = new byte[2 << 20];
         section[5] = 7;
-        using (Serialization.OutOfBandBlobs.Read(section))
+        using (OutOfBandBlobs.Read(section))
         {
             Assert.Equal(section, serializer.Deserialize<byte[]>(buffer.WrittenMemory));
         }

@@ -39,18 +39,33 @@ internal sealed class BlittableArrayResolver : IFormatterResolver
 }
 
 /// <summary>
+/// The blittable-array formatters without <see cref="MessagePackSerializerOptions"/>, which they never read:
+/// the serializer uses this to skip creating options in a worker that only sends such arrays.
+/// </summary>
+internal interface IOptionlessFormatter<T>
+{
+    void Write(ref MessagePackWriter writer, T value);
+
+    T Read(ref MessagePackReader reader);
+}
+
+/// <summary>
 /// Writes and reads a <typeparamref name="T"/>[] as raw memory inside extension type 42 (nil for null); a large
 /// array, while the frame collects <see cref="OutOfBandBlobs"/>, as extension type 43 holding only its place
 /// (int64 offset, int32 length) in the frame's blob section.
 /// </summary>
-internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>
+internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>, IOptionlessFormatter<T[]?>
     where T : unmanaged
 {
     private const sbyte ExtensionType = 42;
     private const sbyte OutOfBandType = 43;
     private const int ReferenceLength = 12;
 
-    public void Serialize(ref MessagePackWriter writer, T[]? value, MessagePackSerializerOptions options)
+    public void Serialize(ref MessagePackWriter writer, T[]? value, MessagePackSerializerOptions options) => Write(ref writer, value);
+
+    public T[]? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) => Read(ref reader);
+
+    public void Write(ref MessagePackWriter writer, T[]? value)
     {
         if (value is null)
         {
@@ -73,7 +88,7 @@ internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>
         writer.WriteRaw(bytes);
     }
 
-    public T[]? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    public T[]? Read(ref MessagePackReader reader)
     {
         if (reader.TryReadNil())
         {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using MessagePack;
-using MessagePack.Resolvers;
 
 namespace Multiprocessing;
 
@@ -14,15 +13,41 @@ public sealed class MessagePackPoolSerializer : IPoolSerializer
 {
     // Worker and parent are the same program on the same machine, so the typeless resolver may name any
     // type: the stream never carries data from anyone else (the socket is authenticated).
-    private static readonly MessagePackSerializerOptions s_options = MessagePackSerializerOptions.Standard
-        .WithResolver(CompositeResolver.Create([Serialization.CancellationTokenFormatter.Instance], [Serialization.BlittableArrayResolver.Instance, TypelessContractlessStandardResolver.Instance]))
+    // Created on first use, not in a static constructor: a worker whose values are all blittable arrays
+    // never needs them, and creating any options runs MessagePackSecurity's static constructor, which
+    // seeds a hash key from OpenSSL (~5 ms of a cold worker's start). Not derived from
+    // MessagePackSerializerOptions.Standard, whose first use initializes StandardResolver's whole chain,
+    // the cost PoolResolver avoids; the settings are the same. A race creates two equal instances.
+    private static MessagePackSerializerOptions? s_options;
+
+    private static MessagePackSerializerOptions Options => s_options ??= new MessagePackSerializerOptions(Serialization.PoolResolver.Instance)
         .WithSecurity(MessagePackSecurity.TrustedData);
 
     /// <inheritdoc />
-    public void Serialize<T>(IBufferWriter<byte> writer, T value) => MessagePackSerializer.Serialize(writer, value, s_options);
+    public void Serialize<T>(IBufferWriter<byte> writer, T value)
+    {
+        if (Serialization.PoolResolver.Instance.GetFormatter<T>() is Serialization.IOptionlessFormatter<T> optionless)
+        {
+            var messagePackWriter = new MessagePackWriter(writer);
+            optionless.Write(ref messagePackWriter, value);
+            messagePackWriter.Flush();
+            return;
+        }
+
+        MessagePackSerializer.Serialize(writer, value, Options);
+    }
 
     /// <inheritdoc />
-    public T Deserialize<T>(ReadOnlyMemory<byte> bytes) => MessagePackSerializer.Deserialize<T>(bytes, s_options);
+    public T Deserialize<T>(ReadOnlyMemory<byte> bytes)
+    {
+        if (Serialization.PoolResolver.Instance.GetFormatter<T>() is Serialization.IOptionlessFormatter<T> optionless)
+        {
+            var reader = new MessagePackReader(bytes);
+            return optionless.Read(ref reader);
+        }
+
+        return MessagePackSerializer.Deserialize<T>(bytes, Options);
+    }
 
     /// <inheritdoc />
     public void EnsureSupported(Type type)
@@ -35,7 +60,7 @@ public sealed class MessagePackPoolSerializer : IPoolSerializer
 
         try
         {
-            _ = s_options.Resolver.GetFormatterDynamic(type) ?? throw new NotSupportedException($"No MessagePack formatter for {type}.");
+            _ = Serialization.PoolResolver.Instance.GetFormatterDynamic(type) ?? throw new NotSupportedException($"No MessagePack formatter for {type}.");
         }
         catch (Exception ex) when (ex is not NotSupportedException)
         {

@@ -116,6 +116,15 @@ internal sealed class OutOfBandBlobs
         }
     }
 
+    /// <summary>Writes every blob, in order, to <paramref name="stream"/>.</summary>
+    public void WriteTo(Stream stream)
+    {
+        foreach (var (array, length) in _items ?? [])
+        {
+            stream.Write(Bytes(array, length));
+        }
+    }
+
     private static ReadOnlySpan<byte> Bytes(Array array, int length) => MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(array), length);
 
     /// <summary>Restores the collector installed before.</summary>

@@ -8,7 +8,7 @@ namespace Multiprocessing.Workers;
 /// </summary>
 internal static class SocketTuning
 {
-    private const int BufferBytes = 4 << 20;
+    public const int BufferBytes = 4 << 20;
 
     public static void Apply(Socket socket)
     {

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Sockets;
 using MessagePack;
 using Multiprocessing.Functions;
 using Multiprocessing.Protocol;
@@ -59,7 +58,7 @@ internal static class WorkerHost
     {
         string socketPath = Environment.GetEnvironmentVariable(WorkerEnvironment.Socket)!;
         int index = int.Parse(Environment.GetEnvironmentVariable(WorkerEnvironment.Index) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-        byte[] token = Convert.FromHexString(Environment.GetEnvironmentVariable(WorkerEnvironment.Token) ?? string.Empty);
+        byte[] token = FromHex(Environment.GetEnvironmentVariable(WorkerEnvironment.Token) ?? string.Empty);
 
         // A process a task starts must not think it is a worker too.
         Environment.SetEnvironmentVariable(WorkerEnvironment.Socket, null);
@@ -69,14 +68,11 @@ internal static class WorkerHost
         Environment.SetEnvironmentVariable(WorkerEnvironment.Status, null);
         using var status = statusPath is null ? null : WorkerStatusSlot.Open(statusPath);
 
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-        SocketTuning.Apply(socket);
+        using var stream = UnixSocketStream.Open(socketPath);
         string? bulkBase = Environment.GetEnvironmentVariable(WorkerEnvironment.Bulk);
         Environment.SetEnvironmentVariable(WorkerEnvironment.Bulk, null);
         using var bulk = string.IsNullOrEmpty(bulkBase) ? null : new BulkChannel(bulkBase, isParent: false);
-        var wire = new WorkerOutput(socket, bulk?.Sender);
-        using var stream = new NetworkStream(socket, ownsSocket: true);
+        var wire = new WorkerOutput(stream, bulk?.Sender);
         using var output = new PooledBufferWriter();
 
         int hello = FrameWriter.Begin(output, FrameKind.Hello);
@@ -97,7 +93,7 @@ internal static class WorkerHost
         s_concurrency = Math.Max(1, init.MaxConcurrencyPerWorker);
         Action? stamp = status is null ? null : status.ItemStarted;
         bool stampAll = init.StampEachItem;
-        var serializer = (IPoolSerializer)Activator.CreateInstance(Type.GetType(init.SerializerType, throwOnError: true)!)!;
+        var serializer = CreateSerializer(init.SerializerType);
         s_taskPool = new RemoteTaskPool(wire.SendNow, serializer);
         WorkerInfo.SetForProcess(new WorkerInfo(index, Environment.ProcessId, isProcess: true, s_taskPool));
         if (init.Initializer is { } initializer)
@@ -176,6 +172,29 @@ internal static class WorkerHost
 
             frame.Lease?.Dispose();
         }
+    }
+
+    /// <summary>By hand: Convert.FromHexString's vectorized code is JIT-compiled in every fresh worker (~1 ms).</summary>
+    private static byte[] FromHex(string hex)
+    {
+        var bytes = new byte[hex.Length / 2];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)((Nibble(hex[2 * i]) << 4) | Nibble(hex[(2 * i) + 1]));
+        }
+
+        return bytes;
+
+        // A character that is not hex gives a wrong token, which the parent refuses.
+        static int Nibble(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    }
+
+    private static IPoolSerializer CreateSerializer(string typeName)
+    {
+        // The default by hand: Type.GetType's name parser costs ~2 ms of a cold worker's start.
+        return typeName == typeof(MessagePackPoolSerializer).AssemblyQualifiedName
+            ? new MessagePackPoolSerializer()
+            : (IPoolSerializer)Activator.CreateInstance(Type.GetType(typeName, throwOnError: true)!)!;
     }
 
     private static void ReadLoop(FrameReader reader, BlockingCollection<(FrameKind, ReadOnlyMemory<byte>, IDisposable?)> queue)

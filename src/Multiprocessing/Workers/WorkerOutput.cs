@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Net.Sockets;
 using Multiprocessing.Protocol;
 using Multiprocessing.Serialization;
 
@@ -20,15 +19,15 @@ internal sealed class WorkerOutput
     private static readonly long s_maxDelayTicks = Stopwatch.Frequency / 1000;
 
     private readonly object _gate = new();
-    private readonly Socket _socket;
+    private readonly Stream _stream;
     private readonly BulkSender? _bulk;
     private readonly PooledBufferWriter _pending = new();
     private readonly AutoResetEvent _armed = new(false);
     private long _pendingSince;
 
-    public WorkerOutput(Socket socket, BulkSender? bulk = null)
+    public WorkerOutput(Stream stream, BulkSender? bulk = null)
     {
-        _socket = socket;
+        _stream = stream;
         _bulk = bulk;
         new Thread(FlushLoop) { IsBackground = true, Name = "Multiprocessing worker flusher" }.Start();
     }
@@ -109,16 +108,11 @@ internal sealed class WorkerOutput
     {
         if (blobs is null && (_bulk is null || bytes.Count < BulkSender.Threshold))
         {
-            int sent = 0;
-            while (sent < bytes.Count)
-            {
-                sent += _socket.Send(bytes.AsSpan(sent));
-            }
-
+            _stream.Write(bytes);
             return;
         }
 
-        // Large frames go into the shared ring; the socket carries the small ones and a Bulk frame for each
+        // Large frames go into the shared ring; the stream carries the small ones and a Bulk frame for each
         // large one, in their original order. The frame that ends at blobs.InsertAt has its blobs after it.
         var segments = new List<ArraySegment<byte>>();
         int plainFrom = 0;
@@ -151,9 +145,9 @@ internal sealed class WorkerOutput
             {
                 // Inline with its blobs: what is gathered so far and the frame's own bytes, then the blobs.
                 segments.Add(bytes.Slice(plainFrom, next - plainFrom));
-                SocketWrites.SendAll(_socket, segments);
+                WriteAll(segments);
                 segments.Clear();
-                blobs!.SendTo(_socket);
+                blobs!.WriteTo(_stream);
                 plainFrom = next;
             }
 
@@ -165,9 +159,14 @@ internal sealed class WorkerOutput
             segments.Add(bytes.Slice(plainFrom));
         }
 
-        if (segments.Count > 0)
+        WriteAll(segments);
+    }
+
+    private void WriteAll(List<ArraySegment<byte>> segments)
+    {
+        foreach (var segment in segments)
         {
-            SocketWrites.SendAll(_socket, segments);
+            _stream.Write(segment);
         }
     }
 
@@ -193,7 +192,7 @@ internal sealed class WorkerOutput
                         {
                             FlushLocked();
                         }
-                        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+                        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
                         {
                             return;
                         }
