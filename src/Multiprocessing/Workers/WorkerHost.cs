@@ -118,7 +118,7 @@ internal static class WorkerHost
         FrameWriter.Empty(output, FrameKind.Ready);
         wire.SendNow(output);
 
-        var queue = new BlockingCollection<(FrameKind Kind, ReadOnlyMemory<byte> Body, IDisposable? Lease)>();
+        var queue = new BlockingCollection<QueuedFrame>();
         var readerThread = new Thread(() => ReadLoop(reader, queue)) { IsBackground = true, Name = "Multiprocessing worker reader" };
         readerThread.Start();
 
@@ -197,7 +197,7 @@ internal static class WorkerHost
             : (IPoolSerializer)Activator.CreateInstance(Type.GetType(typeName, throwOnError: true)!)!;
     }
 
-    private static void ReadLoop(FrameReader reader, BlockingCollection<(FrameKind, ReadOnlyMemory<byte>, IDisposable?)> queue)
+    private static void ReadLoop(FrameReader reader, BlockingCollection<QueuedFrame> queue)
     {
         try
         {
@@ -220,11 +220,11 @@ internal static class WorkerHost
                 // (released by the main thread once the chunk has run).
                 if (reader.LastBodyIsShared)
                 {
-                    queue.Add((kind, body, reader.DetachShared()));
+                    queue.Add(new QueuedFrame(kind, body, reader.DetachShared()));
                 }
                 else
                 {
-                    queue.Add((kind, reader.LastBodyIsOwned ? body : body.ToArray(), null));
+                    queue.Add(new QueuedFrame(kind, reader.LastBodyIsOwned ? body : body.ToArray(), null));
                 }
 
                 if (kind == FrameKind.Shutdown)
@@ -378,6 +378,12 @@ internal static class WorkerHost
         writer.Flush();
         FrameWriter.End(output, frame);
     }
+
+    /// <summary>
+    /// A class, not a value tuple: a collection of a reference type runs the framework's shared, precompiled
+    /// code, where one of a tuple is JIT-compiled in every worker (~2 ms of its start).
+    /// </summary>
+    private sealed record QueuedFrame(FrameKind Kind, ReadOnlyMemory<byte> Body, IDisposable? Lease);
 
     private interface IRunner
     {
