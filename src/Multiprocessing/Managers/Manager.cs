@@ -1,3 +1,4 @@
+using Multiprocessing.Managers.FastPath;
 using Multiprocessing.Managers.Server;
 
 namespace Multiprocessing.Managers;
@@ -29,13 +30,22 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     /// <exception cref="System.Net.Sockets.SocketException">The socket could not be created.</exception>
     public Manager() => _server = new ManagerServer();
 
+    /// <summary>For tests: a manager with the shared-memory fast path on, off, or on the server's side only.</summary>
+    internal Manager(ManagerFastPath fastPath) => _server = new ManagerServer(fastPath);
+
     /// <summary>The path of the manager's Unix domain socket.</summary>
     public string Endpoint => _server.Endpoint;
 
     /// <summary>Creates a shared lock: Python's <c>Lock()</c>.</summary>
     /// <returns>Its proxy.</returns>
     /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
-    public LockProxy Lock() => new(Endpoint, _server.AuthKey, _server.Register(new SemaphoreObject(1, 1, isLock: true)));
+    public LockProxy Lock()
+    {
+        SharedObject shared = _server.TryCreateSegment(SharedLock.SegmentSize) is { } segment
+            ? new FastLockObject(segment)
+            : new SemaphoreObject(1, 1, isLock: true);
+        return new(Endpoint, _server.AuthKey, _server.Register(shared));
+    }
 
     /// <summary>Creates a shared reentrant lock, owned by the acquiring thread: Python's <c>RLock()</c>.</summary>
     /// <returns>Its proxy.</returns>
@@ -96,7 +106,14 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
         EnsureSupported<T>();
-        return new(Endpoint, _server.AuthKey, _server.Register(new QueueObject(maxSize)));
+        SharedObject shared = new QueueObject(maxSize);
+        if (_server.TryCreateSegment(SharedRing.SegmentSizeFor(SharedRing.DefaultRingBytes)) is { } segment)
+        {
+            SharedRing.Initialize(segment, maxSize, SharedRing.DefaultRingBytes);
+            shared = new FastQueueObject(segment);
+        }
+
+        return new(Endpoint, _server.AuthKey, _server.Register(shared));
     }
 
     /// <summary>Creates a shared value: Python's <c>Value(typecode, value)</c>.</summary>

@@ -1,0 +1,69 @@
+using Multiprocessing.Managers.FastPath;
+
+namespace Multiprocessing.Managers.Server;
+
+/// <summary>
+/// A Lock whose state lives in shared memory (<see cref="SharedLock"/>): proxies that mapped the segment
+/// acquire and release it without a message. Requests that do come over the socket (a client that could not
+/// map it) run the same algorithm here for the client's pid; a wait runs on a thread of its own, so the
+/// connection thread keeps reading cancels. When a client process's last connection closes, a lock it still
+/// holds is freed and marked abandoned.
+/// </summary>
+internal sealed class FastLockObject(Segment segment) : SharedObject
+{
+    private readonly SharedLock _lock = new(segment);
+
+    public override Segment Segment => segment;
+
+    public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected)
+    {
+        switch (request.Op)
+        {
+            case ManagerOp.Acquire:
+                var now = _lock.TryAcquire(session.ProcessId, 0, CancellationToken.None);
+                if (now.Status != ReplyStatus.False || request.TimeoutMs == 0)
+                {
+                    return new(now);
+                }
+
+                return new(Task.Factory.StartNew(
+                    () => Wait(session.ProcessId, request.TimeoutMs, cancellationToken),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default));
+            case ManagerOp.Release:
+                try
+                {
+                    _lock.Release();
+                    return new(ManagerReply.Ok);
+                }
+                catch (SynchronizationLockException ex)
+                {
+                    return new(ManagerReply.Error(ReplyError.SynchronizationLock, ex.Message));
+                }
+
+            default:
+                return new(Unsupported(request));
+        }
+    }
+
+    public override void OnSessionEnded(ManagerSession session) => _lock.MarkAbandoned(session.ProcessId);
+
+    public override void OnClosing()
+    {
+        segment.Close();
+        _lock.WakeAll();
+    }
+
+    private ManagerReply Wait(int pid, long timeoutMs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _lock.TryAcquire(pid, timeoutMs, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return ManagerReply.Cancelled;
+        }
+    }
+}

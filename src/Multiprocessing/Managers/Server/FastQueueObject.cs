@@ -1,0 +1,104 @@
+using Multiprocessing.Managers.FastPath;
+
+namespace Multiprocessing.Managers.Server;
+
+/// <summary>
+/// A Queue whose items live in a shared-memory ring (<see cref="SharedRing"/>). The manager keeps only the
+/// spill: items that did not fit in the ring, in FIFO order, counted in the segment. Requests over the
+/// socket (a client that could not map the segment) run the ring's algorithm here for the client's pid,
+/// waits on a thread of their own.
+/// </summary>
+internal sealed class FastQueueObject(Segment segment) : SharedObject, IRingSpill
+{
+    private readonly SharedRing _ring = new(segment);
+    private readonly Queue<byte[]> _spilled = new();
+
+    public override Segment Segment => segment;
+
+    public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected)
+    {
+        int pid = session.ProcessId;
+        switch (request.Op)
+        {
+            case ManagerOp.QueueSpillPut:
+                Put(request.Data1 ?? []);
+                return new(ManagerReply.Ok);
+            case ManagerOp.QueueSpillGet:
+                return new(ManagerReply.OfPayload(Take()));
+            case ManagerOp.Count:
+                return new(ManagerReply.OfValue(_ring.Count));
+            case ManagerOp.QueueIsFull:
+                return new(ManagerReply.Of(_ring.IsFull));
+            case ManagerOp.QueuePut:
+                byte[] item = request.Data1 ?? [];
+                if (_ring.TryPut(pid, item, 0, this, CancellationToken.None))
+                {
+                    return new(ManagerReply.Ok);
+                }
+
+                if (request.TimeoutMs == 0)
+                {
+                    return new(ManagerReply.False);
+                }
+
+                return OnThread(() => ManagerReply.Of(_ring.TryPut(pid, item, request.TimeoutMs, this, cancellationToken)));
+            case ManagerOp.QueueGet:
+                if (_ring.TryGet(pid, 0, this, CancellationToken.None) is { } now)
+                {
+                    return new(ManagerReply.OfPayload(now));
+                }
+
+                if (request.TimeoutMs == 0)
+                {
+                    return new(ManagerReply.False);
+                }
+
+                return OnThread(() => _ring.TryGet(pid, request.TimeoutMs, this, cancellationToken) is { } got ? ManagerReply.OfPayload(got) : ManagerReply.False);
+            default:
+                return new(Unsupported(request));
+        }
+    }
+
+    public void Put(byte[] item)
+    {
+        lock (Gate)
+        {
+            _spilled.Enqueue(item);
+            _ring.AddSpilled(1);
+        }
+    }
+
+    public byte[] Take()
+    {
+        lock (Gate)
+        {
+            var item = _spilled.Dequeue();
+            _ring.AddSpilled(-1);
+            return item;
+        }
+    }
+
+    public override void OnSessionEnded(ManagerSession session) => _ring.ReleaseIfHeldBy(session.ProcessId);
+
+    public override void OnClosing()
+    {
+        segment.Close();
+        _ring.WakeAll();
+    }
+
+    private static ValueTask<ManagerReply> OnThread(Func<ManagerReply> wait) => new(Task.Factory.StartNew(
+        () =>
+        {
+            try
+            {
+                return wait();
+            }
+            catch (OperationCanceledException)
+            {
+                return ManagerReply.Cancelled;
+            }
+        },
+        CancellationToken.None,
+        TaskCreationOptions.LongRunning,
+        TaskScheduler.Default));
+}
