@@ -66,6 +66,10 @@ public abstract class ManagerProxy
     internal ValueTask<ManagerReply> CallAsync(ManagerOp op, CancellationToken cancellationToken = default, long timeoutMs = 0, long argument = 0, byte[]? data1 = null, byte[]? data2 = null) =>
         ManagerClient.CallAsync(this, Request(op, timeoutMs, argument, data1, data2, 0), cancellationToken);
 
+    /// <summary>For tests and diagnostics: whether this proxy works on shared memory in this process (asks the manager once).</summary>
+    [MessagePack.IgnoreMember]
+    internal bool HasSharedMemory => SegmentCache.Get(this) is not null;
+
     /// <summary>This process's id: the owner recorded in shared lock words.</summary>
     private protected static int ProcessId { get; } = Environment.ProcessId;
 

@@ -1,4 +1,5 @@
 using Multiprocessing.Managers;
+using Multiprocessing.Managers.Server;
 
 namespace Multiprocessing.Tests.Managers;
 
@@ -6,14 +7,20 @@ namespace Multiprocessing.Tests.Managers;
 /// The semantics of every shared object, through real proxies and the manager's socket, from threads of
 /// this process. "Must not happen" checks use a short timeout; every other wait is bounded by <see cref="Timeout"/>.
 /// </summary>
-public sealed class ManagerObjectTests : IDisposable
+public abstract class ManagerObjectTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(50);
 
-    private readonly Manager _manager = new();
+    private readonly Manager _manager;
 
-    public void Dispose() => _manager.Dispose();
+    private protected ManagerObjectTests(ManagerFastPath fastPath) => _manager = new Manager(fastPath);
+
+    public void Dispose()
+    {
+        _manager.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void Lock_HeldElsewhere_TryAcquireTimesOutThenSucceedsAfterRelease()
@@ -388,3 +395,12 @@ public sealed class ManagerObjectTests : IDisposable
         _manager.Dispose();
     }
 }
+
+/// <summary>Locks and queues on shared memory (the default on Linux).</summary>
+public sealed class ManagerObjectSharedMemoryTests() : ManagerObjectTests(ManagerFastPath.On);
+
+/// <summary>The fast path switched off: every call is a socket round trip to the manager's own objects.</summary>
+public sealed class ManagerObjectSocketPathTests() : ManagerObjectTests(ManagerFastPath.Off);
+
+/// <summary>Shared memory that this process's proxies are not told about: the manager runs the same algorithms for them (a client that cannot map the segment).</summary>
+public sealed class ManagerObjectServerSideSegmentTests() : ManagerObjectTests(ManagerFastPath.ServerOnly);
