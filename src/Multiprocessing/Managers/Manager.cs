@@ -77,7 +77,13 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     /// <summary>Creates a shared event, initially clear: Python's <c>Event()</c>.</summary>
     /// <returns>Its proxy.</returns>
     /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
-    public EventProxy Event() => new(Endpoint, _server.AuthKey, _server.Register(new EventObject()));
+    public EventProxy Event()
+    {
+        SharedObject shared = _server.TryCreateSegment(SharedEvent.SegmentSize) is { } segment
+            ? new FastEventObject(segment)
+            : new EventObject();
+        return new(Endpoint, _server.AuthKey, _server.Register(shared));
+    }
 
     /// <summary>Creates a shared condition variable over its own reentrant lock: Python's <c>Condition()</c>.</summary>
     /// <returns>Its proxy.</returns>

@@ -157,4 +157,54 @@ public sealed class ManagerFastPathTests : IDisposable
             Assert.False(sharedLock.TryAcquire(TimeSpan.Zero));
         }
     }
+
+    [Fact]
+    public void Event_SetThenClearedAtOnce_StillReleasesTheWaiter()
+    {
+        var stop = _manager.Event();
+        if (!stop.HasSharedMemory)
+        {
+            return;
+        }
+
+        int waiterTid = 0;
+        var waiter = Task.Factory.StartNew(
+            () =>
+            {
+                Volatile.Write(ref waiterTid, Gettid());
+                return stop.Wait(Timeout);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        // Deterministic gate: the waiter thread is asleep in the kernel on a futex (bounded poll of /proc).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!IsInFutexWait(Volatile.Read(ref waiterTid)))
+        {
+            Assert.True(clock.Elapsed < Timeout, "the waiter never went to sleep");
+            Thread.Sleep(1); // sleep-ok: polling /proc for another thread's state, bounded by Timeout
+        }
+
+        stop.Set();
+        stop.Clear();
+        Assert.True(waiter.Wait(Timeout));
+        Assert.True(waiter.Result);
+        Assert.False(stop.IsSet);
+    }
+
+    private static bool IsInFutexWait(int tid)
+    {
+        try
+        {
+            return tid != 0 && File.ReadAllText($"/proc/self/task/{tid}/wchan").StartsWith("futex", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "gettid")]
+    private static extern int Gettid();
 }

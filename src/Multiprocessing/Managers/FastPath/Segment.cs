@@ -17,14 +17,12 @@ internal sealed unsafe class Segment : IDisposable
     private const int ClosedOffset = 8;
     private const int ServerPidOffset = 12;
 
-    private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
     private int _released;
 
-    private Segment(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, long size, string endpoint)
+    private Segment(string path, MemoryMappedViewAccessor view, long size, string endpoint)
     {
         Path = path;
-        _file = file;
         _view = view;
         Size = size;
         Endpoint = endpoint;
@@ -127,7 +125,6 @@ internal sealed unsafe class Segment : IDisposable
 
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
-        _file.Dispose();
     }
 
     private static Segment Map(string path, FileStream stream, long size, string endpoint)
@@ -137,7 +134,7 @@ internal sealed unsafe class Segment : IDisposable
         {
             file = MemoryMappedFile.CreateFromFile(stream, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
             var view = file.CreateViewAccessor(0, size, MemoryMappedFileAccess.ReadWrite);
-            return new Segment(path, file, view, size, endpoint);
+            return new Segment(path, view, size, endpoint);
         }
         catch
         {
@@ -145,12 +142,13 @@ internal sealed unsafe class Segment : IDisposable
             {
                 stream.Dispose();
             }
-            else
-            {
-                file.Dispose();
-            }
 
             throw;
+        }
+        finally
+        {
+            // The mapping outlives the file descriptor (POSIX): keep no descriptor per object.
+            file?.Dispose();
         }
     }
 

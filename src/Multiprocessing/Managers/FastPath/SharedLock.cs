@@ -42,12 +42,12 @@ internal sealed unsafe class SharedLock
     {
         Debug.Assert(pid is > 0 and <= PidMask);
         Segment.ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
         if (Interlocked.CompareExchange(ref Word, pid, 0) == 0)
         {
             return ManagerReply.Ok;
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
         return AcquireSlow(pid, timeoutMs, cancellationToken);
     }
 

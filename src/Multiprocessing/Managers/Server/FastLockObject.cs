@@ -26,11 +26,7 @@ internal sealed class FastLockObject(Segment segment) : SharedObject
                     return new(now);
                 }
 
-                return new(Task.Factory.StartNew(
-                    () => Wait(session.ProcessId, request.TimeoutMs, cancellationToken),
-                    CancellationToken.None,
-                    TaskCreationOptions.LongRunning,
-                    TaskScheduler.Default));
+                return SegmentWait.OnThread(() => _lock.TryAcquire(session.ProcessId, request.TimeoutMs, cancellationToken), disconnected);
             case ManagerOp.Release:
                 try
                 {
@@ -53,17 +49,5 @@ internal sealed class FastLockObject(Segment segment) : SharedObject
     {
         segment.Close();
         _lock.WakeAll();
-    }
-
-    private ManagerReply Wait(int pid, long timeoutMs, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return _lock.TryAcquire(pid, timeoutMs, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return ManagerReply.Cancelled;
-        }
     }
 }

@@ -41,7 +41,7 @@ internal sealed class FastQueueObject(Segment segment) : SharedObject, IRingSpil
                     return new(ManagerReply.False);
                 }
 
-                return OnThread(() => ManagerReply.Of(_ring.TryPut(pid, item, request.TimeoutMs, this, cancellationToken)));
+                return SegmentWait.OnThread(() => ManagerReply.Of(_ring.TryPut(pid, item, request.TimeoutMs, this, cancellationToken)), disconnected);
             case ManagerOp.QueueGet:
                 if (_ring.TryGet(pid, 0, this, CancellationToken.None) is { } now)
                 {
@@ -53,7 +53,7 @@ internal sealed class FastQueueObject(Segment segment) : SharedObject, IRingSpil
                     return new(ManagerReply.False);
                 }
 
-                return OnThread(() => _ring.TryGet(pid, request.TimeoutMs, this, cancellationToken) is { } got ? ManagerReply.OfPayload(got) : ManagerReply.False);
+                return SegmentWait.OnThread(() => _ring.TryGet(pid, request.TimeoutMs, this, cancellationToken) is { } got ? ManagerReply.OfPayload(got) : ManagerReply.False, disconnected);
             default:
                 return new(Unsupported(request));
         }
@@ -85,20 +85,4 @@ internal sealed class FastQueueObject(Segment segment) : SharedObject, IRingSpil
         segment.Close();
         _ring.WakeAll();
     }
-
-    private static ValueTask<ManagerReply> OnThread(Func<ManagerReply> wait) => new(Task.Factory.StartNew(
-        () =>
-        {
-            try
-            {
-                return wait();
-            }
-            catch (OperationCanceledException)
-            {
-                return ManagerReply.Cancelled;
-            }
-        },
-        CancellationToken.None,
-        TaskCreationOptions.LongRunning,
-        TaskScheduler.Default));
 }
