@@ -19,7 +19,7 @@ public sealed class EventProxy : ManagerProxy
     {
     }
 
-    /// <summary>Whether the event is set: Python's <c>is_set()</c>. One round trip.</summary>
+    /// <summary>Whether the event is set: Python's <c>is_set()</c>. A read of shared memory on Linux, else one round trip.</summary>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
     [IgnoreMember]
     public bool IsSet => Shared is { } fast ? fast.IsSet : IsTrue(ManagerOp.EventIsSet);
