@@ -45,7 +45,15 @@ internal sealed unsafe class Segment : IDisposable
     /// <summary>Creates, sizes (zero-filled) and maps a new segment file readable by this user only.</summary>
     public static Segment Create(string path, int size, string endpoint)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.ReadWrite };
+        // Preallocated (posix_fallocate): a full /dev/shm then fails here, as an IOException the manager turns into
+        // the socket path, rather than as a SIGBUS in whichever process first touches an unbacked page.
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.ReadWrite,
+            PreallocationSize = size,
+        };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
