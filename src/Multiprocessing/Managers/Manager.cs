@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Multiprocessing.Managers.FastPath;
 using Multiprocessing.Managers.Server;
 
@@ -131,7 +132,14 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     public ValueProxy<T> Value<T>(T initialValue)
     {
         EnsureSupported<T>();
-        return new(Endpoint, _server.AuthKey, _server.Register(new ValueObject(SerializeInitial(initialValue))));
+        SharedObject shared = new ValueObject(SerializeInitial(initialValue));
+        if (SharedValue.Fits<T>() && _server.TryCreateSegment(SharedValue.SegmentSize) is { } segment)
+        {
+            SharedValue.Initialize(segment, Raw(initialValue));
+            shared = new FastValueObject(segment, static bytes => Raw(Deserialize<T>(bytes)), static raw => SerializeInitial(Unsafe.ReadUnaligned<T>(ref raw[0])));
+        }
+
+        return new(Endpoint, _server.AuthKey, _server.Register(shared));
     }
 
     /// <summary>Creates a shared, empty dictionary: Python's <c>dict()</c>.</summary>
@@ -174,6 +182,16 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     }
 
     private static void EnsureSupported<T>() => new MessagePackPoolSerializer().EnsureSupported(typeof(T));
+
+    /// <summary>The bytes of a value of an unmanaged type, as they lie in memory.</summary>
+    private static byte[] Raw<T>(T value)
+    {
+        byte[] raw = new byte[Unsafe.SizeOf<T>()];
+        Unsafe.WriteUnaligned(ref raw[0], value);
+        return raw;
+    }
+
+    private static T Deserialize<T>(byte[] bytes) => new MessagePackPoolSerializer().Deserialize<T>(bytes);
 
     private static byte[] SerializeInitial<T>(T value)
     {

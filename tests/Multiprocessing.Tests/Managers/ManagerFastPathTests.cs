@@ -39,6 +39,20 @@ public sealed class ManagerFastPathTests : IDisposable
     }
 
     [Fact]
+    public void Value_UnmanagedStruct_LivesInSharedMemoryAndRoundTrips()
+    {
+        var point = _manager.Value((X: 1L, Y: 2.5, Z: (short)3));
+        var text = _manager.Value("socket path");
+        Assert.Equal(Futex.IsSupported, point.HasSharedMemory);
+        Assert.False(text.HasSharedMemory);
+        Assert.Equal((1L, 2.5, (short)3), point.Value);
+        point.Value = (-7, double.MaxValue, short.MinValue);
+        Assert.Equal((-7L, double.MaxValue, short.MinValue), point.Value);
+        text.Value = "still works";
+        Assert.Equal("still works", text.Value);
+    }
+
+    [Fact]
     public void Queue_ManyItemsOfVaryingSize_WrapAroundTheRingInOrder()
     {
         var queue = _manager.Queue<string>();

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Multiprocessing.Managers.FastPath;
 
 /// <summary>
@@ -34,12 +32,12 @@ internal sealed unsafe class SharedRing
     private const int MaxSizeOffset = 44;
     private const int RingBytesOffset = 48;
     private const int SliceMs = 100;
-    private const int LockSliceMs = 50;
 
     private readonly byte* _body;
     private readonly byte* _data;
     private readonly uint _mask;
     private readonly int _maxSize;
+    private readonly SegmentMutex _mutex;
 
     public SharedRing(Segment segment)
     {
@@ -54,6 +52,7 @@ internal sealed unsafe class SharedRing
 
         _mask = (uint)ringBytes - 1;
         _maxSize = *(int*)(_body + MaxSizeOffset);
+        _mutex = new SegmentMutex(segment, (int*)(_body + LockOffset));
     }
 
     public Segment Segment { get; }
@@ -73,8 +72,6 @@ internal sealed unsafe class SharedRing
     }
 
     public bool IsFull => _maxSize > 0 && Count >= _maxSize;
-
-    private ref int RingLock => ref *(int*)(_body + LockOffset);
 
     private ref long PutState => ref *(long*)(_body + PutStateOffset);
 
@@ -117,7 +114,7 @@ internal sealed unsafe class SharedRing
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int epoch;
-                Enter(pid);
+                _mutex.Enter(pid);
                 try
                 {
                     long put = PutState;
@@ -152,7 +149,7 @@ internal sealed unsafe class SharedRing
                 }
                 finally
                 {
-                    Exit();
+                    _mutex.Exit();
                 }
 
                 if (epoch == -1)
@@ -189,7 +186,7 @@ internal sealed unsafe class SharedRing
                 cancellationToken.ThrowIfCancellationRequested();
                 byte[]? item = null;
                 int epoch = 0;
-                Enter(pid);
+                _mutex.Enter(pid);
                 try
                 {
                     long put = PutState;
@@ -220,7 +217,7 @@ internal sealed unsafe class SharedRing
                 }
                 finally
                 {
-                    Exit();
+                    _mutex.Exit();
                 }
 
                 if (item is not null)
@@ -264,19 +261,12 @@ internal sealed unsafe class SharedRing
     }
 
     /// <summary>If <paramref name="deadPid"/> holds the ring's lock, frees it (the ring is consistent) and wakes everyone.</summary>
-    public void ReleaseIfHeldBy(int deadPid)
-    {
-        int state = Volatile.Read(ref RingLock);
-        if (state != 0 && (state & SharedLock.PidMask) == deadPid && Interlocked.CompareExchange(ref RingLock, 0, state) == state)
-        {
-            WakeAll();
-        }
-    }
+    public void ReleaseIfHeldBy(int deadPid) => _mutex.ReleaseIfHeldBy(deadPid);
 
     /// <summary>Wakes every sleeper on the ring (closing, a token fired, a dead lock holder removed).</summary>
     public void WakeAll()
     {
-        Futex.Wake((int*)(_body + LockOffset), int.MaxValue);
+        _mutex.WakeAll();
         Futex.Wake((int*)(_body + PutEpochOffset), int.MaxValue);
         Futex.Wake((int*)(_body + GetEpochOffset), int.MaxValue);
     }
@@ -327,60 +317,4 @@ internal sealed unsafe class SharedRing
         }
     }
 
-    /// <summary>Takes the ring's lock: held for a copy (or one spill round trip), so waits are short.</summary>
-    private void Enter(int pid)
-    {
-        if (Interlocked.CompareExchange(ref RingLock, pid, 0) == 0)
-        {
-            return;
-        }
-
-        var spinner = default(SpinWait);
-        while (true)
-        {
-            int state = Volatile.Read(ref RingLock);
-            if (state == 0)
-            {
-                if (Interlocked.CompareExchange(ref RingLock, pid | SharedLock.WaitersBit, 0) == 0)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            if (!spinner.NextSpinWillYield)
-            {
-                spinner.SpinOnce();
-                continue;
-            }
-
-            if ((state & SharedLock.WaitersBit) == 0 && Interlocked.CompareExchange(ref RingLock, state | SharedLock.WaitersBit, state) != state)
-            {
-                continue;
-            }
-
-            long before = Environment.TickCount64;
-            Futex.Wait((int*)(_body + LockOffset), state | SharedLock.WaitersBit, LockSliceMs);
-            if (Environment.TickCount64 - before >= LockSliceMs - 1)
-            {
-                if (!Futex.IsAlive(state & SharedLock.PidMask))
-                {
-                    ReleaseIfHeldBy(state & SharedLock.PidMask);
-                }
-
-                Segment.ThrowIfClosedOrServerDead();
-            }
-        }
-    }
-
-    private void Exit()
-    {
-        int state = Interlocked.Exchange(ref RingLock, 0);
-        Debug.Assert(state != 0, "the ring's lock was not held");
-        if ((state & SharedLock.WaitersBit) != 0)
-        {
-            Futex.Wake((int*)(_body + LockOffset), 1);
-        }
-    }
 }
