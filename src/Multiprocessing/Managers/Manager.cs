@@ -113,14 +113,26 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
         EnsureSupported<T>();
-        SharedObject shared = new QueueObject(maxSize);
-        if (_server.TryCreateSegment(SharedRing.SegmentSizeFor(SharedRing.DefaultRingBytes)) is { } segment)
-        {
-            SharedRing.Initialize(segment, maxSize, SharedRing.DefaultRingBytes);
-            shared = new FastQueueObject(segment);
-        }
+        return new(Endpoint, _server.AuthKey, RegisterQueue(maxSize));
+    }
 
-        return new(Endpoint, _server.AuthKey, _server.Register(shared));
+    /// <summary>
+    /// Creates a shared FIFO queue that also counts unfinished items: Python's <c>JoinableQueue(maxsize)</c>.
+    /// Each put adds one; a consumer calls <see cref="JoinableQueueProxy{T}.TaskDone"/> when it has
+    /// processed an item it got, and <see cref="JoinableQueueProxy{T}.Join(CancellationToken)"/> waits until
+    /// the count is back to zero.
+    /// </summary>
+    /// <typeparam name="T">The item type; the default serializer (MessagePack) must handle it.</typeparam>
+    /// <param name="maxSize">The most items it holds (a put waits when full); 0 means unbounded.</param>
+    /// <returns>Its proxy.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSize"/> is negative.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> cannot be serialized.</exception>
+    /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
+    public JoinableQueueProxy<T> JoinableQueue<T>(int maxSize = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
+        EnsureSupported<T>();
+        return new(Endpoint, _server.AuthKey, RegisterQueue(maxSize));
     }
 
     /// <summary>Creates a shared value: Python's <c>Value(typecode, value)</c>.</summary>
@@ -179,6 +191,19 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     {
         Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Every queue counts unfinished items; only the joinable proxy shows them.</summary>
+    private int RegisterQueue(int maxSize)
+    {
+        SharedObject shared = new QueueObject(maxSize);
+        if (_server.TryCreateSegment(SharedRing.SegmentSizeFor(SharedRing.DefaultRingBytes)) is { } segment)
+        {
+            SharedRing.Initialize(segment, maxSize, SharedRing.DefaultRingBytes);
+            shared = new FastQueueObject(segment);
+        }
+
+        return _server.Register(shared);
     }
 
     private static void EnsureSupported<T>() => new MessagePackPoolSerializer().EnsureSupported(typeof(T));

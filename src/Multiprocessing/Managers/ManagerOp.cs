@@ -42,6 +42,12 @@ internal enum ManagerOp : byte
 
     /// <summary>Removes the oldest spilled item of a fast-path queue (sent holding the ring's lock).</summary>
     QueueSpillGet,
+
+    /// <summary>JoinableQueue: one item put earlier is fully processed (Python's <c>task_done()</c>).</summary>
+    QueueTaskDone,
+
+    /// <summary>JoinableQueue: waits until every item put has been marked done (Python's <c>join()</c>).</summary>
+    QueueJoin,
 }
 
 /// <summary>How a request ended (one byte on the wire).</summary>

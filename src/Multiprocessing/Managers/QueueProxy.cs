@@ -10,7 +10,7 @@ namespace Multiprocessing.Managers;
 /// the default serializer (MessagePack), so they must be types it can handle.
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
-public sealed class QueueProxy<T> : ManagerProxy
+public class QueueProxy<T> : ManagerProxy
 {
     [IgnoreMember]
     private ManagerSpill? _spill;
@@ -114,7 +114,7 @@ public sealed class QueueProxy<T> : ManagerProxy
 
     /// <summary>The shared-memory ring, when the manager gave this queue one; null: every call is a round trip.</summary>
     [IgnoreMember]
-    private SharedRing? Ring => Fast(static segment => new SharedRing(segment));
+    private protected SharedRing? Ring => Fast(static segment => new SharedRing(segment));
 
     /// <summary>Where ring items that do not fit go: the manager.</summary>
     [IgnoreMember]

@@ -91,6 +91,25 @@ public abstract class ManagerGuideTests(ITestOutputHelper output, bool sharedMem
     }
 
     [Fact]
+    public void JoinableQueue_ConsumersMarkEachItemDone_JoinReturnsWhenAllAreProcessed()
+    {
+        var jobs = Manager.JoinableQueue<int>(maxSize: 10);
+        var results = Manager.Queue<int>();
+        using var pool = CreateConcurrentPool(2);
+        var consuming = pool.MapAsync(ManagerTasks.ConsumeAndMarkDone, [(jobs, results, 50), (jobs, results, 50)], chunksize: 1);
+        for (int i = 0; i < 100; i++)
+        {
+            jobs.Put(i);
+        }
+
+        Assert.True(jobs.Join(Timeout));
+        Assert.Equal(100, results.Count); // join returned only after every result was put
+        Assert.Equal([50, 50], consuming.Get(Timeout));
+        var all = Enumerable.Range(0, 100).Select(_ => results.Get()).Order().ToArray();
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i * 2), all);
+    }
+
+    [Fact]
     public void Queue_ProxiesAsTaskArguments_CarryRequestsAndReplies()
     {
         var requests = Manager.Queue<string>();

@@ -285,6 +285,29 @@ public abstract class ManagerObjectTests : IDisposable
     }
 
     [Fact]
+    public async Task JoinableQueue_TaskDonePerItem_ReleasesJoin()
+    {
+        var queue = _manager.JoinableQueue<int>(maxSize: 4);
+        Assert.True(queue.Join(TimeSpan.Zero)); // nothing was put
+        queue.Put(1);
+        queue.Put(2);
+        Assert.False(queue.Join(Short));
+        var joining = Task.Run(() => queue.Join(Timeout));
+        var joiningAsync = queue.JoinAsync();
+        Assert.Equal(1, queue.Get());
+        queue.TaskDone();
+        Assert.False(joining.Wait(Short)); // one item is still unfinished
+        Assert.Equal(2, queue.Get());
+        Assert.False(joiningAsync.IsCompleted);
+        queue.TaskDone();
+        Assert.True(joining.Wait(Timeout));
+        Assert.True(joining.Result);
+        await joiningAsync.WaitAsync(Timeout);
+        Assert.Throws<InvalidOperationException>(queue.TaskDone);
+        Assert.True(queue.IsEmpty);
+    }
+
+    [Fact]
     public void Value_SetAndGet_RoundTrips()
     {
         var value = _manager.Value(41);

@@ -171,6 +171,20 @@ public static class ManagerTasks
         return job.Pairs;
     }
 
+    /// <summary>Gets <c>count</c> jobs, puts each doubled into the results, then marks it done (the JoinableQueue pattern).</summary>
+    public static int ConsumeAndMarkDone((JoinableQueueProxy<int> Jobs, QueueProxy<int> Results, int Count) job)
+    {
+        using var bounded = new CancellationTokenSource(Timeout);
+        for (int i = 0; i < job.Count; i++)
+        {
+            int item = job.Jobs.Get(bounded.Token);
+            job.Results.Put(item * 2);
+            job.Jobs.TaskDone();
+        }
+
+        return job.Count;
+    }
+
     /// <summary>Puts "producer:i" for i in [0, count); every 1,000th item carries a payload larger than the ring.</summary>
     public static int ProduceInOrder((QueueProxy<string> Queue, int Producer, int Count) job)
     {

@@ -31,6 +31,7 @@ internal sealed unsafe class SharedRing
     private const int PutWaitersOffset = 40;
     private const int MaxSizeOffset = 44;
     private const int RingBytesOffset = 48;
+    private const int UnfinishedOffset = 52;
     private const int SliceMs = 100;
 
     private readonly byte* _body;
@@ -82,6 +83,8 @@ internal sealed unsafe class SharedRing
     private ref int PutEpoch => ref *(int*)(_body + PutEpochOffset);
 
     private ref int GetEpoch => ref *(int*)(_body + GetEpochOffset);
+
+    private ref int Unfinished => ref *(int*)(_body + UnfinishedOffset);
 
     private ref int GetWaiters => ref *(int*)(_body + GetWaitersOffset);
 
@@ -135,6 +138,7 @@ internal sealed unsafe class SharedRing
                         }
 
                         Interlocked.Increment(ref PutEpoch);
+                        Interlocked.Increment(ref Unfinished);
                         epoch = -1;
                     }
                     else if (timeoutMs == 0 || deadline - Environment.TickCount64 <= 0)
@@ -260,6 +264,62 @@ internal sealed unsafe class SharedRing
         Segment.ThrowIfClosedOrServerDead();
     }
 
+    /// <summary>JoinableQueue's <c>task_done()</c>: one fewer unfinished item; at zero, joiners wake.</summary>
+    /// <exception cref="InvalidOperationException">Called more times than items were put.</exception>
+    public void TaskDone()
+    {
+        Segment.ThrowIfClosed();
+        while (true)
+        {
+            int unfinished = Volatile.Read(ref Unfinished);
+            if (unfinished <= 0)
+            {
+                throw new InvalidOperationException("TaskDone() was called more times than there were items put.");
+            }
+
+            if (Interlocked.CompareExchange(ref Unfinished, unfinished - 1, unfinished) == unfinished)
+            {
+                if (unfinished == 1)
+                {
+                    Futex.Wake((int*)(_body + UnfinishedOffset), int.MaxValue);
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>JoinableQueue's <c>join()</c>: true once every item put has been marked done; false when the timeout passed.</summary>
+    /// <exception cref="OperationCanceledException">The token fired first.</exception>
+    /// <exception cref="ManagerConnectionException">The manager was disposed or died.</exception>
+    public bool Join(long timeoutMs, CancellationToken cancellationToken)
+    {
+        Segment.ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
+        long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static s => ((SharedRing)s!).WakeAll(), this)
+            : default;
+        while (true)
+        {
+            int unfinished = Volatile.Read(ref Unfinished);
+            if (unfinished == 0)
+            {
+                return true;
+            }
+
+            long remaining = deadline - Environment.TickCount64;
+            if (timeoutMs == 0 || remaining <= 0)
+            {
+                return false;
+            }
+
+            Futex.Wait((int*)(_body + UnfinishedOffset), unfinished, (int)Math.Min(remaining, SliceMs));
+            Segment.ThrowIfClosedOrServerDead();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
     /// <summary>If <paramref name="deadPid"/> holds the ring's lock, frees it (the ring is consistent) and wakes everyone.</summary>
     public void ReleaseIfHeldBy(int deadPid) => _mutex.ReleaseIfHeldBy(deadPid);
 
@@ -267,6 +327,7 @@ internal sealed unsafe class SharedRing
     public void WakeAll()
     {
         _mutex.WakeAll();
+        Futex.Wake((int*)(_body + UnfinishedOffset), int.MaxValue);
         Futex.Wake((int*)(_body + PutEpochOffset), int.MaxValue);
         Futex.Wake((int*)(_body + GetEpochOffset), int.MaxValue);
     }

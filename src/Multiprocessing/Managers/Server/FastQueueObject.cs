@@ -25,6 +25,25 @@ internal sealed class FastQueueObject(Segment segment) : SharedObject, IRingSpil
                 return new(ManagerReply.Ok);
             case ManagerOp.QueueSpillGet:
                 return new(ManagerReply.OfPayload(Take()));
+            case ManagerOp.QueueTaskDone:
+                try
+                {
+                    _ring.TaskDone();
+                    return new(ManagerReply.Ok);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    return new(ManagerReply.Error(ReplyError.InvalidOperation, ex.Message));
+                }
+
+            case ManagerOp.QueueJoin:
+                bool joined = _ring.Join(0, CancellationToken.None);
+                if (joined || request.TimeoutMs == 0)
+                {
+                    return new(ManagerReply.Of(joined));
+                }
+
+                return SegmentWait.OnThread(() => ManagerReply.Of(_ring.Join(request.TimeoutMs, cancellationToken)), disconnected);
             case ManagerOp.Count:
                 return new(ManagerReply.OfValue(_ring.Count));
             case ManagerOp.QueueIsFull:
