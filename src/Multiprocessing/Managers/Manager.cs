@@ -91,6 +91,29 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
     public ConditionProxy Condition() => new(Endpoint, _server.AuthKey, _server.Register(new ConditionObject()));
 
+    /// <summary>
+    /// Creates a shared condition variable over an existing lock of this manager: Python's <c>Condition(lock)</c>.
+    /// Acquiring or releasing the condition acquires or releases <paramref name="sharedLock"/>; a wait releases
+    /// it and takes it back for the waiting process. The lock is a plain one, so <c>Wait</c> and <c>Notify</c>
+    /// can only check that someone holds it.
+    /// </summary>
+    /// <param name="sharedLock">A lock made by this manager's <see cref="Lock"/>.</param>
+    /// <returns>Its proxy.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sharedLock"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="sharedLock"/> belongs to another manager.</exception>
+    /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
+    public ConditionProxy Condition(LockProxy sharedLock)
+    {
+        ArgumentNullException.ThrowIfNull(sharedLock);
+        var lockObject = sharedLock.Endpoint == Endpoint ? _server.Find(sharedLock.ObjectId) : null;
+        if (lockObject is not IPlainLock)
+        {
+            throw new ArgumentException("The lock belongs to another manager: a condition must use a lock of the manager that creates it.", nameof(sharedLock));
+        }
+
+        return new(Endpoint, _server.AuthKey, _server.Register(new LockConditionObject(lockObject)));
+    }
+
     /// <summary>Creates a shared barrier for <paramref name="parties"/> parties: Python's <c>Barrier(parties)</c>.</summary>
     /// <param name="parties">How many parties must arrive, at least 1.</param>
     /// <returns>Its proxy.</returns>

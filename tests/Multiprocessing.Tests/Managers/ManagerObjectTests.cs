@@ -193,6 +193,42 @@ public abstract class ManagerObjectTests : IDisposable
     }
 
     [Fact]
+    public void ConditionOverLock_WaitAndNotify_WakesWaiterHoldingTheLock()
+    {
+        var sharedLock = _manager.Lock();
+        var condition = _manager.Condition(sharedLock);
+        var ready = _manager.Value(0);
+        Assert.Throws<SynchronizationLockException>(() => condition.Notify());
+        using (condition.Acquire())
+        {
+            Assert.False(sharedLock.TryAcquire(TimeSpan.Zero)); // the condition's lock is the shared lock
+            Assert.False(condition.Wait(Short)); // timed out, and holds the lock again
+            Assert.False(sharedLock.TryAcquire(TimeSpan.Zero));
+        }
+
+        var waiter = Task.Run(() =>
+        {
+            using (sharedLock.Acquire())
+            {
+                bool seen = condition.WaitFor(() => ready.Value == 1, Timeout);
+                return seen && !sharedLock.TryAcquire(TimeSpan.Zero);
+            }
+        });
+
+        // Either order is fine: the waiter sees the value before waiting, or is parked and notified.
+        using (sharedLock.Acquire())
+        {
+            ready.Value = 1;
+            condition.NotifyAll();
+        }
+
+        Assert.True(waiter.Wait(Timeout));
+        Assert.True(waiter.Result);
+        using var other = new Manager();
+        Assert.Throws<ArgumentException>(() => other.Condition(sharedLock));
+    }
+
+    [Fact]
     public void Barrier_AllPartiesArrive_ReleasesEachWithDistinctIndex()
     {
         var barrier = _manager.Barrier(3);

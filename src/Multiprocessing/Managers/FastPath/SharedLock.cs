@@ -35,6 +35,9 @@ internal sealed unsafe class SharedLock
 
     private ref int Word => ref *_word;
 
+    /// <summary>Whether someone holds the lock now (a snapshot).</summary>
+    public bool IsHeld => Volatile.Read(ref Word) is int state && state != 0 && (state & AbandonedBit) == 0;
+
     /// <summary>Acquires for <paramref name="pid"/>: <c>Ok</c>, <c>False</c> (timed out) or <c>Abandoned</c> (acquired; value = the dead holder).</summary>
     /// <exception cref="OperationCanceledException">The token fired first; nothing was acquired.</exception>
     /// <exception cref="ManagerConnectionException">The manager was disposed or died.</exception>

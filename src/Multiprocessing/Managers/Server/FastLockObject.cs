@@ -9,11 +9,13 @@ namespace Multiprocessing.Managers.Server;
 /// connection thread keeps reading cancels. When a client process's last connection closes, a lock it still
 /// holds is freed and marked abandoned.
 /// </summary>
-internal sealed class FastLockObject(Segment segment) : SharedObject
+internal sealed class FastLockObject(Segment segment) : SharedObject, IPlainLock
 {
     private readonly SharedLock _lock = new(segment);
 
     public override Segment Segment => segment;
+
+    public bool IsHeld => _lock.IsHeld;
 
     public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected)
     {
