@@ -23,7 +23,7 @@ public abstract class AcquirableProxy : ManagerProxy
     public LockScope Acquire(CancellationToken cancellationToken = default)
     {
         Acquired(FastLock is { } fast
-            ? fast.TryAcquire(ProcessId, -1, cancellationToken)
+            ? fast.TryAcquire(ProcessId, Thread, -1, cancellationToken)
             : Call(ManagerOp.Acquire, cancellationToken, -1, thread: Thread));
         return new LockScope(this);
     }
@@ -40,7 +40,7 @@ public abstract class AcquirableProxy : ManagerProxy
     {
         long timeoutMs = ToMilliseconds(timeout);
         return Acquired(FastLock is { } fast
-            ? fast.TryAcquire(ProcessId, timeoutMs, cancellationToken)
+            ? fast.TryAcquire(ProcessId, Thread, timeoutMs, cancellationToken)
             : Call(ManagerOp.Acquire, cancellationToken, timeoutMs, thread: Thread));
     }
 
@@ -52,7 +52,7 @@ public abstract class AcquirableProxy : ManagerProxy
     {
         if (FastLock is { } fast)
         {
-            fast.Release();
+            fast.Release(ProcessId, Thread);
         }
         else
         {
@@ -63,9 +63,9 @@ public abstract class AcquirableProxy : ManagerProxy
     /// <summary>The calling thread, for locks owned by a thread; 0 for those that are not.</summary>
     private protected virtual int Thread => 0;
 
-    /// <summary>The shared-memory lock, when this object has one (see <see cref="LockProxy"/>); null: every call is a round trip.</summary>
+    /// <summary>The shared-memory lock, when this object has one (see <see cref="LockProxy"/>, <see cref="RLockProxy"/>); null: every call is a round trip.</summary>
     [MessagePack.IgnoreMember]
-    private protected virtual SharedLock? FastLock => null;
+    private protected virtual IFastAcquirable? FastLock => null;
 
     /// <summary>For the async variants of unowned locks.</summary>
     private protected async ValueTask<bool> TryAcquireCoreAsync(long timeoutMs, CancellationToken cancellationToken)
@@ -75,12 +75,12 @@ public abstract class AcquirableProxy : ManagerProxy
             return Acquired(await CallAsync(ManagerOp.Acquire, cancellationToken, timeoutMs).ConfigureAwait(false));
         }
 
-        var now = fast.TryAcquire(ProcessId, 0, cancellationToken);
+        var now = fast.TryAcquire(ProcessId, 0, 0, cancellationToken);
         if (now.Status != ReplyStatus.False || timeoutMs == 0)
         {
             return Acquired(now);
         }
 
-        return Acquired(await FastWait.OnOwnThread(() => fast.TryAcquire(ProcessId, timeoutMs, cancellationToken)).ConfigureAwait(false));
+        return Acquired(await FastWait.OnOwnThread(() => fast.TryAcquire(ProcessId, 0, timeoutMs, cancellationToken)).ConfigureAwait(false));
     }
 }

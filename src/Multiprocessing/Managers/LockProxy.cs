@@ -22,7 +22,7 @@ public sealed class LockProxy : AcquirableProxy
     }
 
     [MessagePack.IgnoreMember]
-    private protected override SharedLock? FastLock => Fast(static segment => new SharedLock(segment));
+    private protected override IFastAcquirable? FastLock => Fast(static segment => new SharedLock(segment));
 
     /// <summary>Waits until acquired, without blocking a thread.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>

@@ -51,7 +51,13 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     /// <summary>Creates a shared reentrant lock, owned by the acquiring thread: Python's <c>RLock()</c>.</summary>
     /// <returns>Its proxy.</returns>
     /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
-    public RLockProxy RLock() => new(Endpoint, _server.AuthKey, _server.Register(new RLockObject()));
+    public RLockProxy RLock()
+    {
+        SharedObject shared = _server.TryCreateSegment(SharedRLock.SegmentSize) is { } segment
+            ? new FastRLockObject(segment)
+            : new RLockObject();
+        return new(Endpoint, _server.AuthKey, _server.Register(shared));
+    }
 
     /// <summary>Creates a shared semaphore: Python's <c>Semaphore(value)</c>.</summary>
     /// <param name="initialCount">The units available at first, 0 or more.</param>

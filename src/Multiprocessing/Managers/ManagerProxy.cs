@@ -9,7 +9,7 @@ namespace Multiprocessing.Managers;
 /// endpoint, its key and the object's id — so it can be passed to tasks, put in
 /// <see cref="PoolOptions.InitArgs"/> or sent through a shared queue, and it works the same in the process
 /// that created it, in worker processes and on threads. It connects lazily, on its first call in a process;
-/// an operation is one request and one reply, except on Linux for locks, queues, events and plain values, which work on
+/// an operation is one request and one reply, except on Linux for locks, reentrant locks, queues, events and plain values, which work on
 /// shared memory the manager hands out on first use. Anyone holding a proxy holds the manager's key: hand
 /// proxies only to code you would trust with the objects.
 /// </summary>

@@ -90,6 +90,7 @@ public sealed class ManagerAbandonmentTests : IDisposable
     public void RLock_HolderProcessKilledWhileReentered_IsFreedCompletely()
     {
         var rlock = _manager.RLock();
+        Assert.Equal(Futex.IsSupported, rlock.HasSharedMemory);
         var held = _manager.Event();
         var task = _pool.ApplyAsync(ManagerTasks.HoldRLockTwiceAndDie, rlock, held);
         Assert.True(held.Wait(Timeout));

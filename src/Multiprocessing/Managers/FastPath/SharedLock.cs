@@ -12,7 +12,7 @@ namespace Multiprocessing.Managers.FastPath;
 /// client process's last connection closes (<see cref="MarkAbandoned"/>), as it does for its own locks.
 /// Not owned: any thread of any process may release it, as Python's <c>Lock</c>.
 /// </summary>
-internal sealed unsafe class SharedLock
+internal sealed unsafe class SharedLock : IFastAcquirable
 {
     public const int SegmentSize = 4096;
     public const int WaitersBit = 1 << 28;
@@ -53,6 +53,12 @@ internal sealed unsafe class SharedLock
 
         return AcquireSlow(pid, timeoutMs, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public ManagerReply TryAcquire(int pid, int thread, long timeoutMs, CancellationToken cancellationToken) => TryAcquire(pid, timeoutMs, cancellationToken);
+
+    /// <inheritdoc />
+    public void Release(int pid, int thread) => Release();
 
     /// <summary>Releases: Python's <c>release()</c>, from any thread of any process.</summary>
     /// <exception cref="SynchronizationLockException">The lock is not held.</exception>
