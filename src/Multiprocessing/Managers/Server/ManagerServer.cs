@@ -223,11 +223,20 @@ internal sealed class ManagerServer : IDisposable
                     throw new IOException("No shared-memory segments on Windows.");
                 }
 
+                // A name of its own (128 random bits), not the socket directory's: that one can be seen in the temp
+                // directory's listing, and another user could create the /dev/shm twin first and then swap our
+                // files inside it. A directory that turns out not to be 0700 is not used.
+                const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
                 string shm = "/dev/shm";
                 string directory = Directory.Exists(shm)
-                    ? Path.Combine(shm, Path.GetFileName(_directory))
+                    ? Path.Combine(shm, "mpm-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))
                     : Path.Combine(_directory, "s");
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                Directory.CreateDirectory(directory, Private);
+                if (File.GetUnixFileMode(directory) != Private)
+                {
+                    throw new IOException($"The segment directory {directory} is not private (0700); not using shared memory.");
+                }
+
                 _segmentDirectory = directory;
             }
 
