@@ -1058,8 +1058,8 @@ internal abstract class ManagerPairsWorkload : Workload
         var (python, method) = BestPython(r, "pairs_per_s", higherIsBetter: true);
         r.Target("≥ 5x Python's Manager (pairs/s)", manager / python, 5, $"{Stats.Ratio(manager / python)} (Manager {Stats.Rate(manager)} / Python {method} {Stats.Rate(python)})");
         r.Notes.Add($"{_n:N0} pairs of `{PairCode}`, one after another from the parent process through a proxy (Python: `{PythonPairCode}`), on a fresh manager each round; " +
-            $"{Math.Min(_n, 2000):N0} warm-up pairs first (Python {PythonWarmup}). Each call is a synchronous round trip over the manager's Unix domain socket; " +
-            "the .NET manager's server runs on threads of the parent process, Python's in a manager process of its own (forked or spawned). " +
+            $"{Math.Min(_n, 2000):N0} warm-up pairs first (Python {PythonWarmup}). On Linux the .NET Lock and Queue work on shared memory mapped from the manager (one round trip on first use, then none unless a call must wait); " +
+            "each Python call is a synchronous round trip to its manager process (forked or spawned). " +
             "Rate = pairs / seconds for the whole timed loop.");
     }
 

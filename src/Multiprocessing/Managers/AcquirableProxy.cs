@@ -1,3 +1,5 @@
+using Multiprocessing.Managers.FastPath;
+
 namespace Multiprocessing.Managers;
 
 /// <summary>
@@ -20,7 +22,9 @@ public abstract class AcquirableProxy : ManagerProxy
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
     public LockScope Acquire(CancellationToken cancellationToken = default)
     {
-        Acquired(Call(ManagerOp.Acquire, cancellationToken, -1, thread: Thread));
+        Acquired(FastLock is { } fast
+            ? fast.TryAcquire(ProcessId, Thread, -1, cancellationToken)
+            : Call(ManagerOp.Acquire, cancellationToken, -1, thread: Thread));
         return new LockScope(this);
     }
 
@@ -32,19 +36,51 @@ public abstract class AcquirableProxy : ManagerProxy
     /// <exception cref="AbandonedLockException">Acquired, but the previous holder died holding it.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled first; nothing was acquired.</exception>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
-    public bool TryAcquire(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        Acquired(Call(ManagerOp.Acquire, cancellationToken, ToMilliseconds(timeout), thread: Thread));
+    public bool TryAcquire(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        long timeoutMs = ToMilliseconds(timeout);
+        return Acquired(FastLock is { } fast
+            ? fast.TryAcquire(ProcessId, Thread, timeoutMs, cancellationToken)
+            : Call(ManagerOp.Acquire, cancellationToken, timeoutMs, thread: Thread));
+    }
 
     /// <summary>Releases: Python's <c>release()</c>.</summary>
     /// <exception cref="SynchronizationLockException">A lock that is not held, or an owned lock held by another thread.</exception>
     /// <exception cref="SemaphoreFullException">A bounded semaphore would pass its initial count.</exception>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
-    public void Release() => Call(ManagerOp.Release, default, 0, 1, thread: Thread);
+    public void Release()
+    {
+        if (FastLock is { } fast)
+        {
+            fast.Release(ProcessId, Thread);
+        }
+        else
+        {
+            Call(ManagerOp.Release, default, 0, 1, thread: Thread);
+        }
+    }
 
     /// <summary>The calling thread, for locks owned by a thread; 0 for those that are not.</summary>
     private protected virtual int Thread => 0;
 
+    /// <summary>The shared-memory lock, when this object has one (see <see cref="LockProxy"/>, <see cref="RLockProxy"/>); null: every call is a round trip.</summary>
+    [MessagePack.IgnoreMember]
+    private protected virtual IFastAcquirable? FastLock => null;
+
     /// <summary>For the async variants of unowned locks.</summary>
-    private protected async ValueTask<bool> TryAcquireCoreAsync(long timeoutMs, CancellationToken cancellationToken) =>
-        Acquired(await CallAsync(ManagerOp.Acquire, cancellationToken, timeoutMs).ConfigureAwait(false));
+    private protected async ValueTask<bool> TryAcquireCoreAsync(long timeoutMs, CancellationToken cancellationToken)
+    {
+        if (FastLock is not { } fast)
+        {
+            return Acquired(await CallAsync(ManagerOp.Acquire, cancellationToken, timeoutMs).ConfigureAwait(false));
+        }
+
+        var now = fast.TryAcquire(ProcessId, 0, 0, cancellationToken);
+        if (now.Status != ReplyStatus.False || timeoutMs == 0)
+        {
+            return Acquired(now);
+        }
+
+        return Acquired(await FastWait.OnOwnThread(() => fast.TryAcquire(ProcessId, 0, timeoutMs, cancellationToken)).ConfigureAwait(false));
+    }
 }

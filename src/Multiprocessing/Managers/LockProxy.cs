@@ -1,3 +1,5 @@
+using Multiprocessing.Managers.FastPath;
+
 namespace Multiprocessing.Managers;
 
 /// <summary>
@@ -18,6 +20,9 @@ public sealed class LockProxy : AcquirableProxy
         : base(endpoint, authKey, objectId)
     {
     }
+
+    [MessagePack.IgnoreMember]
+    private protected override IFastAcquirable? FastLock => Fast(static segment => new SharedLock(segment));
 
     /// <summary>Waits until acquired, without blocking a thread.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Multiprocessing.Managers.FastPath;
 using Multiprocessing.Managers.Server;
 
 namespace Multiprocessing.Managers;
@@ -29,18 +31,33 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     /// <exception cref="System.Net.Sockets.SocketException">The socket could not be created.</exception>
     public Manager() => _server = new ManagerServer();
 
+    /// <summary>For tests: a manager with the shared-memory fast path on, off, or on the server's side only.</summary>
+    internal Manager(ManagerFastPath fastPath) => _server = new ManagerServer(fastPath);
+
     /// <summary>The path of the manager's Unix domain socket.</summary>
     public string Endpoint => _server.Endpoint;
 
     /// <summary>Creates a shared lock: Python's <c>Lock()</c>.</summary>
     /// <returns>Its proxy.</returns>
     /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
-    public LockProxy Lock() => new(Endpoint, _server.AuthKey, _server.Register(new SemaphoreObject(1, 1, isLock: true)));
+    public LockProxy Lock()
+    {
+        SharedObject shared = _server.TryCreateSegment(SharedLock.SegmentSize) is { } segment
+            ? new FastLockObject(segment)
+            : new SemaphoreObject(1, 1, isLock: true);
+        return new(Endpoint, _server.AuthKey, _server.Register(shared));
+    }
 
     /// <summary>Creates a shared reentrant lock, owned by the acquiring thread: Python's <c>RLock()</c>.</summary>
     /// <returns>Its proxy.</returns>
     /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
-    public RLockProxy RLock() => new(Endpoint, _server.AuthKey, _server.Register(new RLockObject()));
+    public RLockProxy RLock()
+    {
+        SharedObject shared = _server.TryCreateSegment(SharedRLock.SegmentSize) is { } segment
+            ? new FastRLockObject(segment)
+            : new RLockObject();
+        return new(Endpoint, _server.AuthKey, _server.Register(shared));
+    }
 
     /// <summary>Creates a shared semaphore: Python's <c>Semaphore(value)</c>.</summary>
     /// <param name="initialCount">The units available at first, 0 or more.</param>
@@ -67,12 +84,41 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     /// <summary>Creates a shared event, initially clear: Python's <c>Event()</c>.</summary>
     /// <returns>Its proxy.</returns>
     /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
-    public EventProxy Event() => new(Endpoint, _server.AuthKey, _server.Register(new EventObject()));
+    public EventProxy Event()
+    {
+        SharedObject shared = _server.TryCreateSegment(SharedEvent.SegmentSize) is { } segment
+            ? new FastEventObject(segment)
+            : new EventObject();
+        return new(Endpoint, _server.AuthKey, _server.Register(shared));
+    }
 
     /// <summary>Creates a shared condition variable over its own reentrant lock: Python's <c>Condition()</c>.</summary>
     /// <returns>Its proxy.</returns>
     /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
     public ConditionProxy Condition() => new(Endpoint, _server.AuthKey, _server.Register(new ConditionObject()));
+
+    /// <summary>
+    /// Creates a shared condition variable over an existing lock of this manager: Python's <c>Condition(lock)</c>.
+    /// Acquiring or releasing the condition acquires or releases <paramref name="sharedLock"/>; a wait releases
+    /// it and takes it back for the waiting process. The lock is a plain one, so <c>Wait</c> and <c>Notify</c>
+    /// can only check that someone holds it.
+    /// </summary>
+    /// <param name="sharedLock">A lock made by this manager's <see cref="Lock"/>.</param>
+    /// <returns>Its proxy.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sharedLock"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="sharedLock"/> belongs to another manager.</exception>
+    /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
+    public ConditionProxy Condition(LockProxy sharedLock)
+    {
+        ArgumentNullException.ThrowIfNull(sharedLock);
+        var lockObject = sharedLock.Endpoint == Endpoint ? _server.Find(sharedLock.ObjectId) : null;
+        if (lockObject is not IPlainLock)
+        {
+            throw new ArgumentException("The lock belongs to another manager: a condition must use a lock of the manager that creates it.", nameof(sharedLock));
+        }
+
+        return new(Endpoint, _server.AuthKey, _server.Register(new LockConditionObject(lockObject)));
+    }
 
     /// <summary>Creates a shared barrier for <paramref name="parties"/> parties: Python's <c>Barrier(parties)</c>.</summary>
     /// <param name="parties">How many parties must arrive, at least 1.</param>
@@ -96,7 +142,26 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
         EnsureSupported<T>();
-        return new(Endpoint, _server.AuthKey, _server.Register(new QueueObject(maxSize)));
+        return new(Endpoint, _server.AuthKey, RegisterQueue(maxSize));
+    }
+
+    /// <summary>
+    /// Creates a shared FIFO queue that also counts unfinished items: Python's <c>JoinableQueue(maxsize)</c>.
+    /// Each put adds one; a consumer calls <see cref="JoinableQueueProxy{T}.TaskDone"/> when it has
+    /// processed an item it got, and <see cref="JoinableQueueProxy{T}.Join(CancellationToken)"/> waits until
+    /// the count is back to zero.
+    /// </summary>
+    /// <typeparam name="T">The item type; the default serializer (MessagePack) must handle it.</typeparam>
+    /// <param name="maxSize">The most items it holds (a put waits when full); 0 means unbounded.</param>
+    /// <returns>Its proxy.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSize"/> is negative.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> cannot be serialized.</exception>
+    /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
+    public JoinableQueueProxy<T> JoinableQueue<T>(int maxSize = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
+        EnsureSupported<T>();
+        return new(Endpoint, _server.AuthKey, RegisterQueue(maxSize));
     }
 
     /// <summary>Creates a shared value: Python's <c>Value(typecode, value)</c>.</summary>
@@ -108,7 +173,14 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     public ValueProxy<T> Value<T>(T initialValue)
     {
         EnsureSupported<T>();
-        return new(Endpoint, _server.AuthKey, _server.Register(new ValueObject(SerializeInitial(initialValue))));
+        SharedObject shared = new ValueObject(SerializeInitial(initialValue));
+        if (SharedValue.Fits<T>() && _server.TryCreateSegment(SharedValue.SegmentSize) is { } segment)
+        {
+            SharedValue.Initialize(segment, Raw(initialValue));
+            shared = new FastValueObject(segment, static bytes => Raw(Deserialize<T>(bytes)), static raw => SerializeInitial(Unsafe.ReadUnaligned<T>(ref raw[0])));
+        }
+
+        return new(Endpoint, _server.AuthKey, _server.Register(shared));
     }
 
     /// <summary>Creates a shared, empty dictionary: Python's <c>dict()</c>.</summary>
@@ -150,7 +222,30 @@ public sealed class Manager : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Every queue counts unfinished items; only the joinable proxy shows them.</summary>
+    private int RegisterQueue(int maxSize)
+    {
+        SharedObject shared = new QueueObject(maxSize);
+        if (_server.TryCreateSegment(SharedRing.SegmentSizeFor(SharedRing.DefaultRingBytes)) is { } segment)
+        {
+            SharedRing.Initialize(segment, maxSize, SharedRing.DefaultRingBytes);
+            shared = new FastQueueObject(segment);
+        }
+
+        return _server.Register(shared);
+    }
+
     private static void EnsureSupported<T>() => new MessagePackPoolSerializer().EnsureSupported(typeof(T));
+
+    /// <summary>The bytes of a value of an unmanaged type, as they lie in memory.</summary>
+    private static byte[] Raw<T>(T value)
+    {
+        byte[] raw = new byte[Unsafe.SizeOf<T>()];
+        Unsafe.WriteUnaligned(ref raw[0], value);
+        return raw;
+    }
+
+    private static T Deserialize<T>(byte[] bytes) => new MessagePackPoolSerializer().Deserialize<T>(bytes);
 
     private static byte[] SerializeInitial<T>(T value)
     {

@@ -33,6 +33,21 @@ internal enum ManagerOp : byte
     ItemContains,
     ListAdd,
     ListInsert,
+
+    /// <summary>Asks for the shared-memory segment of an object: reply Ok with its path and size, or False (use the socket).</summary>
+    Segment,
+
+    /// <summary>Appends an item that did not fit in a fast-path queue's ring (sent holding the ring's lock).</summary>
+    QueueSpillPut,
+
+    /// <summary>Removes the oldest spilled item of a fast-path queue (sent holding the ring's lock).</summary>
+    QueueSpillGet,
+
+    /// <summary>JoinableQueue: one item put earlier is fully processed (Python's <c>task_done()</c>).</summary>
+    QueueTaskDone,
+
+    /// <summary>JoinableQueue: waits until every item put has been marked done (Python's <c>join()</c>).</summary>
+    QueueJoin,
 }
 
 /// <summary>How a request ended (one byte on the wire).</summary>

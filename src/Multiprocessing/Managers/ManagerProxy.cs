@@ -1,5 +1,6 @@
 using System.Buffers;
 using Multiprocessing.Managers.Client;
+using Multiprocessing.Managers.FastPath;
 
 namespace Multiprocessing.Managers;
 
@@ -8,12 +9,20 @@ namespace Multiprocessing.Managers;
 /// endpoint, its key and the object's id — so it can be passed to tasks, put in
 /// <see cref="PoolOptions.InitArgs"/> or sent through a shared queue, and it works the same in the process
 /// that created it, in worker processes and on threads. It connects lazily, on its first call in a process;
-/// every operation is one request and one reply. Anyone holding a proxy holds the manager's key: hand
+/// an operation is one request and one reply, except on Linux for locks, reentrant locks, queues, events and plain values, which work on
+/// shared memory the manager hands out on first use. Anyone holding a proxy holds the manager's key: hand
 /// proxies only to code you would trust with the objects.
 /// </summary>
 public abstract class ManagerProxy
 {
     private static readonly MessagePackPoolSerializer s_serializer = new();
+
+    // The fast-path view of this object in this process (a SharedLock, a SharedRing), found on first use.
+    [MessagePack.IgnoreMember]
+    private object? _fast;
+
+    [MessagePack.IgnoreMember]
+    private int _fastProbed;
 
     private protected ManagerProxy(string endpoint, string authKey, int objectId)
     {
@@ -57,6 +66,32 @@ public abstract class ManagerProxy
 
     internal ValueTask<ManagerReply> CallAsync(ManagerOp op, CancellationToken cancellationToken = default, long timeoutMs = 0, long argument = 0, byte[]? data1 = null, byte[]? data2 = null) =>
         ManagerClient.CallAsync(this, Request(op, timeoutMs, argument, data1, data2, 0), cancellationToken);
+
+    /// <summary>For tests and diagnostics: whether this proxy works on shared memory in this process (asks the manager once).</summary>
+    [MessagePack.IgnoreMember]
+    internal bool HasSharedMemory => SegmentCache.Get(this) is not null;
+
+    /// <summary>This process's id: the owner recorded in shared lock words.</summary>
+    private protected static int ProcessId { get; } = Environment.ProcessId;
+
+    /// <summary>
+    /// The object's shared-memory view (made by <paramref name="create"/> over its segment), or null when it
+    /// has none and every call goes over the socket. The first call asks the manager (one round trip).
+    /// </summary>
+    private protected TView? Fast<TView>(Func<Segment, TView> create)
+        where TView : class
+    {
+        if (Volatile.Read(ref _fastProbed) != 0)
+        {
+            return (TView?)_fast;
+        }
+
+        var segment = SegmentCache.Get(this);
+        TView? view = segment is null ? null : create(segment);
+        _fast = view;
+        Volatile.Write(ref _fastProbed, 1);
+        return view;
+    }
 
     private protected static byte[] Serialize<T>(T value)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using MessagePack;
+using Multiprocessing.Managers.FastPath;
 
 namespace Multiprocessing.Managers;
 
@@ -9,8 +10,11 @@ namespace Multiprocessing.Managers;
 /// the default serializer (MessagePack), so they must be types it can handle.
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
-public sealed class QueueProxy<T> : ManagerProxy
+public class QueueProxy<T> : ManagerProxy
 {
+    [IgnoreMember]
+    private ManagerSpill? _spill;
+
     internal QueueProxy(string endpoint, string authKey, int objectId)
         : base(endpoint, authKey, objectId)
     {
@@ -19,7 +23,7 @@ public sealed class QueueProxy<T> : ManagerProxy
     /// <summary>How many items are queued (a snapshot): Python's <c>qsize()</c>.</summary>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
     [IgnoreMember]
-    public int Count => CallForInt(ManagerOp.Count);
+    public int Count => Ring is { } ring ? ring.Count : CallForInt(ManagerOp.Count);
 
     /// <summary>Whether the queue is empty (a snapshot): Python's <c>empty()</c>.</summary>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
@@ -29,15 +33,14 @@ public sealed class QueueProxy<T> : ManagerProxy
     /// <summary>Whether a bounded queue is full (a snapshot): Python's <c>full()</c>.</summary>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
     [IgnoreMember]
-    public bool IsFull => IsTrue(ManagerOp.QueueIsFull);
+    public bool IsFull => Ring is { } ring ? ring.IsFull : IsTrue(ManagerOp.QueueIsFull);
 
     /// <summary>Adds an item, waiting for room in a bounded queue: Python's <c>put()</c>.</summary>
     /// <param name="item">The item.</param>
     /// <param name="cancellationToken">Stops waiting; the item is then not added.</param>
     /// <exception cref="OperationCanceledException">The token was cancelled first.</exception>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
-    public void Put(T item, CancellationToken cancellationToken = default) =>
-        Call(ManagerOp.QueuePut, cancellationToken, -1, data1: Serialize(item));
+    public void Put(T item, CancellationToken cancellationToken = default) => PutCore(Serialize(item), -1, cancellationToken);
 
     /// <summary>Adds an item, waiting at most <paramref name="timeout"/> for room: Python's <c>put(timeout=…)</c>; <see cref="TimeSpan.Zero"/> is <c>put_nowait()</c>.</summary>
     /// <param name="item">The item.</param>
@@ -47,8 +50,11 @@ public sealed class QueueProxy<T> : ManagerProxy
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled first.</exception>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
-    public bool TryPut(T item, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        Call(ManagerOp.QueuePut, cancellationToken, ToMilliseconds(timeout), data1: Serialize(item)).Status == ReplyStatus.Ok;
+    public bool TryPut(T item, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        long timeoutMs = ToMilliseconds(timeout);
+        return PutCore(Serialize(item), timeoutMs, cancellationToken);
+    }
 
     /// <summary>Adds an item, waiting for room without blocking a thread.</summary>
     /// <param name="item">The item.</param>
@@ -56,16 +62,25 @@ public sealed class QueueProxy<T> : ManagerProxy
     /// <returns>Completes when the item is added.</returns>
     /// <exception cref="OperationCanceledException">The token was cancelled first.</exception>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
-    public async ValueTask PutAsync(T item, CancellationToken cancellationToken = default) =>
-        await CallAsync(ManagerOp.QueuePut, cancellationToken, -1, data1: Serialize(item)).ConfigureAwait(false);
+    public async ValueTask PutAsync(T item, CancellationToken cancellationToken = default)
+    {
+        byte[] bytes = Serialize(item);
+        if (Ring is not { } ring)
+        {
+            await CallAsync(ManagerOp.QueuePut, cancellationToken, -1, data1: bytes).ConfigureAwait(false);
+        }
+        else if (!ring.TryPut(ProcessId, bytes, 0, Spill, cancellationToken))
+        {
+            await FastWait.OnOwnThread(() => ring.TryPut(ProcessId, bytes, -1, Spill, cancellationToken)).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Removes and returns the oldest item, waiting for one: Python's <c>get()</c>.</summary>
     /// <param name="cancellationToken">Stops waiting; nothing is then removed.</param>
     /// <returns>The item.</returns>
     /// <exception cref="OperationCanceledException">The token was cancelled first.</exception>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
-    public T Get(CancellationToken cancellationToken = default) =>
-        Deserialize<T>(Call(ManagerOp.QueueGet, cancellationToken, -1).Payload);
+    public T Get(CancellationToken cancellationToken = default) => Deserialize<T>(GetCore(-1, cancellationToken));
 
     /// <summary>Removes the oldest item, waiting at most <paramref name="timeout"/>: Python's <c>get(timeout=…)</c>; <see cref="TimeSpan.Zero"/> is <c>get_nowait()</c>.</summary>
     /// <param name="timeout">How long to wait, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
@@ -75,9 +90,9 @@ public sealed class QueueProxy<T> : ManagerProxy
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
     public bool TryGet(TimeSpan timeout, [MaybeNullWhen(false)] out T item)
     {
-        var reply = Call(ManagerOp.QueueGet, default, ToMilliseconds(timeout));
-        item = reply.Status == ReplyStatus.Ok ? Deserialize<T>(reply.Payload) : default;
-        return reply.Status == ReplyStatus.Ok;
+        byte[]? bytes = GetCore(ToMilliseconds(timeout), default);
+        item = bytes is null ? default : Deserialize<T>(bytes);
+        return bytes is not null;
     }
 
     /// <summary>Removes and returns the oldest item, waiting for one without blocking a thread.</summary>
@@ -85,6 +100,39 @@ public sealed class QueueProxy<T> : ManagerProxy
     /// <returns>The item.</returns>
     /// <exception cref="OperationCanceledException">The token was cancelled first.</exception>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
-    public async ValueTask<T> GetAsync(CancellationToken cancellationToken = default) =>
-        Deserialize<T>((await CallAsync(ManagerOp.QueueGet, cancellationToken, -1).ConfigureAwait(false)).Payload);
+    public async ValueTask<T> GetAsync(CancellationToken cancellationToken = default)
+    {
+        if (Ring is not { } ring)
+        {
+            return Deserialize<T>((await CallAsync(ManagerOp.QueueGet, cancellationToken, -1).ConfigureAwait(false)).Payload);
+        }
+
+        byte[]? bytes = ring.TryGet(ProcessId, 0, Spill, cancellationToken)
+            ?? await FastWait.OnOwnThread(() => ring.TryGet(ProcessId, -1, Spill, cancellationToken)).ConfigureAwait(false);
+        return Deserialize<T>(bytes);
+    }
+
+    /// <summary>The shared-memory ring, when the manager gave this queue one; null: every call is a round trip.</summary>
+    [IgnoreMember]
+    private protected SharedRing? Ring => Fast(static segment => new SharedRing(segment));
+
+    /// <summary>Where ring items that do not fit go: the manager.</summary>
+    [IgnoreMember]
+    private ManagerSpill Spill => _spill ??= new ManagerSpill(this);
+
+    private bool PutCore(byte[] bytes, long timeoutMs, CancellationToken cancellationToken) => Ring is { } ring
+        ? ring.TryPut(ProcessId, bytes, timeoutMs, Spill, cancellationToken)
+        : Call(ManagerOp.QueuePut, cancellationToken, timeoutMs, data1: bytes).Status == ReplyStatus.Ok;
+
+    /// <summary>The item's bytes, or null when the timeout passed.</summary>
+    private byte[]? GetCore(long timeoutMs, CancellationToken cancellationToken)
+    {
+        if (Ring is { } ring)
+        {
+            return ring.TryGet(ProcessId, timeoutMs, Spill, cancellationToken);
+        }
+
+        var reply = Call(ManagerOp.QueueGet, cancellationToken, timeoutMs);
+        return reply.Status == ReplyStatus.Ok ? reply.Payload ?? [] : null;
+    }
 }

@@ -1,3 +1,5 @@
+using Multiprocessing.Managers.FastPath;
+
 namespace Multiprocessing.Managers;
 
 /// <summary>
@@ -13,4 +15,7 @@ public sealed class RLockProxy : AcquirableProxy
     }
 
     private protected override int Thread => Environment.CurrentManagedThreadId;
+
+    [MessagePack.IgnoreMember]
+    private protected override IFastAcquirable? FastLock => Fast(static segment => new SharedRLock(segment));
 }

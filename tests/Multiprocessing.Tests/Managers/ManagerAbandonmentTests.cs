@@ -1,4 +1,6 @@
 using Multiprocessing.Managers;
+using Multiprocessing.Managers.FastPath;
+using Multiprocessing.Managers.Server;
 
 namespace Multiprocessing.Tests.Managers;
 
@@ -27,6 +29,7 @@ public sealed class ManagerAbandonmentTests : IDisposable
     public void Lock_HolderProcessKilled_NextAcquirerGetsAbandonedOnceThenNormal()
     {
         var sharedLock = _manager.Lock();
+        Assert.Equal(Futex.IsSupported, sharedLock.HasSharedMemory); // the worker holds it through shared memory
         var held = _manager.Event();
         var task = _pool.ApplyAsync(ManagerTasks.HoldLockAndDie, sharedLock, held);
         Assert.True(held.Wait(Timeout));
@@ -55,6 +58,21 @@ public sealed class ManagerAbandonmentTests : IDisposable
     }
 
     [Fact]
+    public void Lock_SocketPathHolderProcessKilled_NextAcquirerGetsAbandoned()
+    {
+        using var socketManager = new Manager(ManagerFastPath.Off);
+        var sharedLock = socketManager.Lock();
+        Assert.False(sharedLock.HasSharedMemory);
+        var held = socketManager.Event();
+        var task = _pool.ApplyAsync(ManagerTasks.HoldLockAndDie, sharedLock, held);
+        Assert.True(held.Wait(Timeout));
+        var crash = Assert.Throws<WorkerCrashedException>(() => task.Get(Timeout));
+        var abandoned = Assert.Throws<AbandonedLockException>(() => sharedLock.TryAcquire(Timeout));
+        Assert.Equal(crash.ProcessId, abandoned.DeadProcessId);
+        sharedLock.Release();
+    }
+
+    [Fact]
     public void BoundedSemaphore_HolderProcessKilled_UnitReturnsWithAbandonedSignal()
     {
         var semaphore = _manager.BoundedSemaphore(1);
@@ -72,6 +90,7 @@ public sealed class ManagerAbandonmentTests : IDisposable
     public void RLock_HolderProcessKilledWhileReentered_IsFreedCompletely()
     {
         var rlock = _manager.RLock();
+        Assert.Equal(Futex.IsSupported, rlock.HasSharedMemory);
         var held = _manager.Event();
         var task = _pool.ApplyAsync(ManagerTasks.HoldRLockTwiceAndDie, rlock, held);
         Assert.True(held.Wait(Timeout));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Multiprocessing.Managers;
+using Multiprocessing.Managers.Server;
 using Xunit.Abstractions;
 
 namespace Multiprocessing.Tests.Managers;
@@ -9,11 +10,11 @@ namespace Multiprocessing.Tests.Managers;
 /// <see cref="ThreadedPool"/>. Where tasks must run at the same time, the process pool uses
 /// <c>MaxTasksPerChild = 1</c> so that each task gets a worker of its own.
 /// </summary>
-public abstract class ManagerGuideTests(ITestOutputHelper output) : IDisposable
+public abstract class ManagerGuideTests(ITestOutputHelper output, bool sharedMemory = true) : IDisposable
 {
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
-    protected Manager Manager { get; } = new();
+    protected Manager Manager { get; } = new(sharedMemory ? ManagerFastPath.On : ManagerFastPath.Off);
 
     protected abstract bool UsesProcesses { get; }
 
@@ -90,6 +91,25 @@ public abstract class ManagerGuideTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void JoinableQueue_ConsumersMarkEachItemDone_JoinReturnsWhenAllAreProcessed()
+    {
+        var jobs = Manager.JoinableQueue<int>(maxSize: 10);
+        var results = Manager.Queue<int>();
+        using var pool = CreateConcurrentPool(2);
+        var consuming = pool.MapAsync(ManagerTasks.ConsumeAndMarkDone, [(jobs, results, 50), (jobs, results, 50)], chunksize: 1);
+        for (int i = 0; i < 100; i++)
+        {
+            jobs.Put(i);
+        }
+
+        Assert.True(jobs.Join(Timeout));
+        Assert.Equal(100, results.Count); // join returned only after every result was put
+        Assert.Equal([50, 50], consuming.Get(Timeout));
+        var all = Enumerable.Range(0, 100).Select(_ => results.Get()).Order().ToArray();
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i * 2), all);
+    }
+
+    [Fact]
     public void Queue_ProxiesAsTaskArguments_CarryRequestsAndReplies()
     {
         var requests = Manager.Queue<string>();
@@ -104,6 +124,14 @@ public abstract class ManagerGuideTests(ITestOutputHelper output) : IDisposable
 }
 
 public sealed class ProcessPoolManagerGuideTests(ITestOutputHelper output) : ManagerGuideTests(output)
+{
+    protected override bool UsesProcesses => true;
+
+    protected override IPool CreatePool(PoolOptions options) => new Pool(options);
+}
+
+/// <summary>The same patterns across processes with the shared-memory fast path off: every call a round trip.</summary>
+public sealed class ProcessPoolManagerGuideSocketPathTests(ITestOutputHelper output) : ManagerGuideTests(output, sharedMemory: false)
 {
     protected override bool UsesProcesses => true;
 

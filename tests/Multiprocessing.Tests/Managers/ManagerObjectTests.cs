@@ -1,4 +1,5 @@
 using Multiprocessing.Managers;
+using Multiprocessing.Managers.Server;
 
 namespace Multiprocessing.Tests.Managers;
 
@@ -6,14 +7,20 @@ namespace Multiprocessing.Tests.Managers;
 /// The semantics of every shared object, through real proxies and the manager's socket, from threads of
 /// this process. "Must not happen" checks use a short timeout; every other wait is bounded by <see cref="Timeout"/>.
 /// </summary>
-public sealed class ManagerObjectTests : IDisposable
+public abstract class ManagerObjectTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(50);
 
-    private readonly Manager _manager = new();
+    private readonly Manager _manager;
 
-    public void Dispose() => _manager.Dispose();
+    private protected ManagerObjectTests(ManagerFastPath fastPath) => _manager = new Manager(fastPath);
+
+    public void Dispose()
+    {
+        _manager.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void Lock_HeldElsewhere_TryAcquireTimesOutThenSucceedsAfterRelease()
@@ -186,6 +193,42 @@ public sealed class ManagerObjectTests : IDisposable
     }
 
     [Fact]
+    public void ConditionOverLock_WaitAndNotify_WakesWaiterHoldingTheLock()
+    {
+        var sharedLock = _manager.Lock();
+        var condition = _manager.Condition(sharedLock);
+        var ready = _manager.Value(0);
+        Assert.Throws<SynchronizationLockException>(() => condition.Notify());
+        using (condition.Acquire())
+        {
+            Assert.False(sharedLock.TryAcquire(TimeSpan.Zero)); // the condition's lock is the shared lock
+            Assert.False(condition.Wait(Short)); // timed out, and holds the lock again
+            Assert.False(sharedLock.TryAcquire(TimeSpan.Zero));
+        }
+
+        var waiter = Task.Run(() =>
+        {
+            using (sharedLock.Acquire())
+            {
+                bool seen = condition.WaitFor(() => ready.Value == 1, Timeout);
+                return seen && !sharedLock.TryAcquire(TimeSpan.Zero);
+            }
+        });
+
+        // Either order is fine: the waiter sees the value before waiting, or is parked and notified.
+        using (sharedLock.Acquire())
+        {
+            ready.Value = 1;
+            condition.NotifyAll();
+        }
+
+        Assert.True(waiter.Wait(Timeout));
+        Assert.True(waiter.Result);
+        using var other = new Manager();
+        Assert.Throws<ArgumentException>(() => other.Condition(sharedLock));
+    }
+
+    [Fact]
     public void Barrier_AllPartiesArrive_ReleasesEachWithDistinctIndex()
     {
         var barrier = _manager.Barrier(3);
@@ -275,6 +318,29 @@ public sealed class ManagerObjectTests : IDisposable
         queue.Put(5);
         Assert.True(queue.TryGet(Timeout, out int item));
         Assert.Equal(5, item);
+    }
+
+    [Fact]
+    public async Task JoinableQueue_TaskDonePerItem_ReleasesJoin()
+    {
+        var queue = _manager.JoinableQueue<int>(maxSize: 4);
+        Assert.True(queue.Join(TimeSpan.Zero)); // nothing was put
+        queue.Put(1);
+        queue.Put(2);
+        Assert.False(queue.Join(Short));
+        var joining = Task.Run(() => queue.Join(Timeout));
+        var joiningAsync = queue.JoinAsync();
+        Assert.Equal(1, queue.Get());
+        queue.TaskDone();
+        Assert.False(joining.Wait(Short)); // one item is still unfinished
+        Assert.Equal(2, queue.Get());
+        Assert.False(joiningAsync.IsCompleted);
+        queue.TaskDone();
+        Assert.True(joining.Wait(Timeout));
+        Assert.True(joining.Result);
+        await joiningAsync.WaitAsync(Timeout);
+        Assert.Throws<InvalidOperationException>(queue.TaskDone);
+        Assert.True(queue.IsEmpty);
     }
 
     [Fact]
@@ -388,3 +454,12 @@ public sealed class ManagerObjectTests : IDisposable
         _manager.Dispose();
     }
 }
+
+/// <summary>Locks and queues on shared memory (the default on Linux).</summary>
+public sealed class ManagerObjectSharedMemoryTests() : ManagerObjectTests(ManagerFastPath.On);
+
+/// <summary>The fast path switched off: every call is a socket round trip to the manager's own objects.</summary>
+public sealed class ManagerObjectSocketPathTests() : ManagerObjectTests(ManagerFastPath.Off);
+
+/// <summary>Shared memory that this process's proxies are not told about: the manager runs the same algorithms for them (a client that cannot map the segment).</summary>
+public sealed class ManagerObjectServerSideSegmentTests() : ManagerObjectTests(ManagerFastPath.ServerOnly);

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Multiprocessing.Managers;
+using Multiprocessing.Managers.FastPath;
 
 namespace Multiprocessing.Tests.Managers;
 
@@ -24,6 +25,29 @@ public sealed class ManagerSecurityTests : IDisposable
 
         string directory = Path.GetDirectoryName(_manager.Endpoint)!;
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+    }
+
+    [Fact]
+    public void SharedMemorySegments_FileAndDirectory_ArePrivateToTheUserAndGoWithTheManager()
+    {
+        var sharedLock = _manager.Lock();
+        var queue = _manager.Queue<int>();
+        if (OperatingSystem.IsWindows() || SegmentCache.Get(sharedLock) is not { } lockSegment || SegmentCache.Get(queue) is not { } queueSegment)
+        {
+            return; // no fast path on this platform
+        }
+
+        foreach (string file in new[] { lockSegment.Path, queueSegment.Path })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+        }
+
+        _manager.Dispose();
+        Assert.False(File.Exists(lockSegment.Path));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(lockSegment.Path)));
+        Assert.Throws<ManagerConnectionException>(() => sharedLock.Acquire());
+        Assert.Throws<ManagerConnectionException>(() => queue.Put(1));
     }
 
     [Fact]

@@ -146,6 +146,64 @@ public static class ManagerTasks
 
         return n / clock.Elapsed.TotalSeconds;
     }
+
+    /// <summary>Acquire+release pairs with a little work inside; every 100th also counts in a shared value. -1 when the proxy is not on shared memory.</summary>
+    public static int HammerLock((LockProxy Lock, ValueProxy<int> Counter, int Pairs) job)
+    {
+        if (!job.Lock.HasSharedMemory)
+        {
+            return -1;
+        }
+
+        using var bounded = new CancellationTokenSource(Timeout);
+        for (int i = 0; i < job.Pairs; i++)
+        {
+            using (job.Lock.Acquire(bounded.Token))
+            {
+                Thread.SpinWait(20); // sleep-ok: a little work inside the lock, so that the workers contend
+                if (i % 100 == 0)
+                {
+                    job.Counter.Value += 1;
+                }
+            }
+        }
+
+        return job.Pairs;
+    }
+
+    /// <summary>Gets <c>count</c> jobs, puts each doubled into the results, then marks it done (the JoinableQueue pattern).</summary>
+    public static int ConsumeAndMarkDone((JoinableQueueProxy<int> Jobs, QueueProxy<int> Results, int Count) job)
+    {
+        using var bounded = new CancellationTokenSource(Timeout);
+        for (int i = 0; i < job.Count; i++)
+        {
+            int item = job.Jobs.Get(bounded.Token);
+            job.Results.Put(item * 2);
+            job.Jobs.TaskDone();
+        }
+
+        return job.Count;
+    }
+
+    /// <summary>Puts "producer:i" for i in [0, count); every 1,000th item carries a payload larger than the ring.</summary>
+    public static int ProduceInOrder((QueueProxy<string> Queue, int Producer, int Count) job)
+    {
+        for (int i = 0; i < job.Count; i++)
+        {
+            string item = $"{job.Producer}:{i}";
+            if (i % 1000 == 999)
+            {
+                item += ":" + new string('x', 100_000);
+            }
+
+            if (!job.Queue.TryPut(item, Timeout))
+            {
+                throw new TimeoutException($"put {item} timed out");
+            }
+        }
+
+        return job.Count;
+    }
 }
 
 public sealed record CounterJob(ValueProxy<int> Counter, LockProxy Lock, int Increments);

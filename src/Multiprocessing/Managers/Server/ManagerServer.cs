@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Multiprocessing.Managers.FastPath;
 
 namespace Multiprocessing.Managers.Server;
 
@@ -20,11 +21,16 @@ internal sealed class ManagerServer : IDisposable
     private readonly HashSet<ServerConnection> _connections = [];
     private readonly Lock _sessionsLock = new();
     private readonly Thread _acceptThread;
+    private readonly ManagerFastPath _fastPath;
+    private string? _segmentDirectory;
     private int _nextId;
     private int _disposed;
 
-    public ManagerServer()
+    public ManagerServer(ManagerFastPath fastPath = ManagerFastPath.On)
     {
+        _fastPath = fastPath == ManagerFastPath.On && Environment.GetEnvironmentVariable(FastPathEnvironmentVariable) == "0"
+            ? ManagerFastPath.Off
+            : fastPath;
         _key = RandomNumberGenerator.GetBytes(ManagerHandshake.KeyLength);
         _directory = Path.Combine(Path.GetTempPath(), "mpm-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         if (OperatingSystem.IsWindows())
@@ -44,7 +50,16 @@ internal sealed class ManagerServer : IDisposable
         _acceptThread.Start();
     }
 
+    /// <summary>Set to 0 in the creating process to keep every object on the socket path (no shared memory).</summary>
+    public const string FastPathEnvironmentVariable = "MP_MANAGER_FASTPATH";
+
     public string Endpoint { get; }
+
+    /// <summary>Whether objects get shared-memory segments: Linux with futexes, and not switched off.</summary>
+    public bool UsesSegments => _fastPath != ManagerFastPath.Off && Futex.IsSupported;
+
+    /// <summary>Whether clients are told where the segments are (off in tests of the socket path over segments).</summary>
+    public bool OffersSegments => _fastPath == ManagerFastPath.On;
 
     public string AuthKey => Convert.ToHexStringLower(_key);
 
@@ -60,6 +75,30 @@ internal sealed class ManagerServer : IDisposable
 
     public SharedObject? Find(int id) => _objects.GetValueOrDefault(id);
 
+    /// <summary>
+    /// A fresh zeroed segment of <paramref name="size"/> bytes, or null when shared memory is off or fails
+    /// (the object then lives on the socket path). Files are 0600 in a 0700 directory on /dev/shm (memory,
+    /// never written back to disk) when it exists, else in the manager's own directory.
+    /// </summary>
+    public Segment? TryCreateSegment(int size)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (!UsesSegments)
+        {
+            return null;
+        }
+
+        try
+        {
+            string directory = SegmentDirectory();
+            return Segment.Create(Path.Combine(directory, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))), size, Endpoint);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -68,6 +107,13 @@ internal sealed class ManagerServer : IDisposable
         }
 
         _listener.Dispose();
+
+        // Before the sockets close: fast-path callers check this flag, and sleepers are woken to see it.
+        foreach (var shared in _objects.Values)
+        {
+            shared.OnClosing();
+        }
+
         ServerConnection[] open;
         lock (_sessionsLock)
         {
@@ -89,6 +135,19 @@ internal sealed class ManagerServer : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Left for the temp cleaner; it holds nothing but a dead socket.
+        }
+
+        if (_segmentDirectory is { } segments)
+        {
+            try
+            {
+                // Processes that mapped a segment keep their mapping; the names go now.
+                Directory.Delete(segments, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left for the temp cleaner.
+            }
         }
     }
 
@@ -150,6 +209,38 @@ internal sealed class ManagerServer : IDisposable
         lock (_sessionsLock)
         {
             _connections.Remove(connection);
+        }
+    }
+
+    private string SegmentDirectory()
+    {
+        lock (_sessionsLock)
+        {
+            if (_segmentDirectory is null)
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    throw new IOException("No shared-memory segments on Windows.");
+                }
+
+                // A name of its own (128 random bits), not the socket directory's: that one can be seen in the temp
+                // directory's listing, and another user could create the /dev/shm twin first and then swap our
+                // files inside it. A directory that turns out not to be 0700 is not used.
+                const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+                string shm = "/dev/shm";
+                string directory = Directory.Exists(shm)
+                    ? Path.Combine(shm, "mpm-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))
+                    : Path.Combine(_directory, "s");
+                Directory.CreateDirectory(directory, Private);
+                if (File.GetUnixFileMode(directory) != Private)
+                {
+                    throw new IOException($"The segment directory {directory} is not private (0700); not using shared memory.");
+                }
+
+                _segmentDirectory = directory;
+            }
+
+            return _segmentDirectory;
         }
     }
 

@@ -12,6 +12,8 @@ internal sealed class QueueObject(int maxSize) : SharedObject
     private readonly Queue<byte[]> _items = new();
     private readonly LinkedList<Waiter> _getters = new();
     private readonly LinkedList<Waiter> _putters = new();
+    private readonly LinkedList<Waiter> _joiners = new();
+    private int _unfinished;
 
     public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected)
     {
@@ -26,10 +28,12 @@ internal sealed class QueueObject(int maxSize) : SharedObject
                     byte[] item = request.Data1 ?? [];
                     if (_getters.First is { } getter)
                     {
+                        _unfinished++;
                         Grant(ref grants, getter.Value, ManagerReply.OfPayload(item));
                     }
                     else if (!IsFull && _putters.Count == 0)
                     {
+                        _unfinished++;
                         _items.Enqueue(item);
                     }
                     else if (request.TimeoutMs == 0)
@@ -51,6 +55,7 @@ internal sealed class QueueObject(int maxSize) : SharedObject
                         if (_putters.First is { } first)
                         {
                             _items.Enqueue(first.Value.Item!);
+                            _unfinished++;
                             Grant(ref grants, first.Value, ManagerReply.Ok);
                         }
 
@@ -66,6 +71,31 @@ internal sealed class QueueObject(int maxSize) : SharedObject
                     var waiter = new Waiter(session);
                     _getters.AddLast(waiter.Node);
                     return waiter.WaitAsync(Gate, _getters, request.TimeoutMs, cancellationToken);
+                case ManagerOp.QueueTaskDone:
+                    if (_unfinished == 0)
+                    {
+                        return new(ManagerReply.Error(ReplyError.InvalidOperation, "TaskDone() was called more times than there were items put."));
+                    }
+
+                    if (--_unfinished == 0)
+                    {
+                        while (_joiners.First is { } joiner)
+                        {
+                            Grant(ref grants, joiner.Value, ManagerReply.Ok);
+                        }
+                    }
+
+                    reply = ManagerReply.Ok;
+                    break;
+                case ManagerOp.QueueJoin:
+                    if (_unfinished == 0 || request.TimeoutMs == 0)
+                    {
+                        return new(ManagerReply.Of(_unfinished == 0));
+                    }
+
+                    var joinWaiter = new Waiter(session);
+                    _joiners.AddLast(joinWaiter.Node);
+                    return joinWaiter.WaitAsync(Gate, _joiners, request.TimeoutMs, cancellationToken);
                 case ManagerOp.Count:
                     return new(ManagerReply.OfValue(_items.Count));
                 case ManagerOp.QueueIsFull:

@@ -8,12 +8,24 @@ namespace Multiprocessing.Managers.Server;
 /// A release by a session that holds none takes a unit from another holder: units are interchangeable,
 /// and Python lets any process release a Lock.
 /// </summary>
-internal sealed class SemaphoreObject(int initialCount, int? maxCount, bool isLock) : SharedObject
+internal sealed class SemaphoreObject(int initialCount, int? maxCount, bool isLock) : SharedObject, IPlainLock
 {
     private readonly LinkedList<Waiter> _waiters = new();
     private readonly Dictionary<ManagerSession, int> _held = [];
     private int _count = initialCount;
     private AbandonedMark _abandoned;
+
+    /// <summary>For a Lock: whether its one unit is taken.</summary>
+    public bool IsHeld
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _count == 0;
+            }
+        }
+    }
 
     public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected) => request.Op switch
     {

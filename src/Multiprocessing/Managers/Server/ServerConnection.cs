@@ -101,6 +101,15 @@ internal sealed class ServerConnection(ManagerServer server, Socket socket, byte
                 continue;
             }
 
+            if (request.Op == ManagerOp.Segment)
+            {
+                // Only an authenticated client learns where the object's shared memory is (the file is 0600 in a 0700 directory).
+                Send(seq, server.OffersSegments && shared.Segment is { } segment
+                    ? new ManagerReply(ReplyStatus.Ok, segment.Size, null, segment.Path)
+                    : ManagerReply.False);
+                continue;
+            }
+
             if (_requestCts is null || _requestCts.IsCancellationRequested)
             {
                 _requestCts = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);

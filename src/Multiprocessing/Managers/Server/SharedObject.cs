@@ -12,6 +12,14 @@ internal abstract class SharedObject
     /// disconnect; <paramref name="disconnected"/> only on a disconnect.</summary>
     public abstract ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected);
 
+    /// <summary>The object's shared memory, when its proxies may work on it directly (the fast path).</summary>
+    public virtual FastPath.Segment? Segment => null;
+
+    /// <summary>The manager is being disposed: mark shared state closed and wake whoever sleeps on it.</summary>
+    public virtual void OnClosing()
+    {
+    }
+
     /// <summary>Releases whatever <paramref name="session"/> still holds (its process is gone).</summary>
     public virtual void OnSessionEnded(ManagerSession session)
     {
