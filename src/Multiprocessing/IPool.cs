@@ -264,7 +264,7 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="func">A static method or a lambda that captures nothing.</param>
     /// <param name="iterable">The items; read in full before tasks are issued, as Python does.</param>
-    /// <param name="chunksize">Items per message to a worker; null chooses automatically: at most Python's <c>ceil(n / (4 × processes))</c> and 65,536, and about 10 ms of work per chunk once the function's cost is known.</param>
+    /// <param name="chunksize">Items per message to a worker; null chooses automatically: at most Python's <c>ceil(n / (4 × processes))</c> and 262,144, and about 10 ms of work per chunk once the function's cost is known.</param>
     /// <param name="progress">Receives <see cref="PoolProgress"/> reports (at most ten a second, and a final one); null for none.</param>
     /// <param name="cancellationToken">Cancels the call: tasks not yet started are dropped; a running task sees the token if its method takes one as its last parameter, and is stopped (its worker killed and replaced) after <see cref="PoolOptions.CancellationGracePeriod"/>. The result fails with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The results, in input order.</returns>

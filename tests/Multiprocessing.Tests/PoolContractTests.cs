@@ -52,7 +52,27 @@ public abstract class PoolContractTests
         var function = new Multiprocessing.Dispatch.FunctionHandle<int, int>(Tasks.Square, Tasks.Square, null, 0);
         int size = poolBase.AutoChunksize(n, function);
         Assert.InRange(size, 1, Math.Max(1, (n + 7) / 8));
-        Assert.True(size <= 65_536);
+        Assert.True(size <= 262_144);
+    }
+
+    [Fact]
+    public void AutoChunks_ShrinkTowardsTheEnd_NeverBelowAnEighthOfTheAutomaticSize()
+    {
+        using var pool = CreatePool(2);
+        var poolBase = (PoolBase)pool;
+        var sizes = new List<int>();
+        for (int remaining = 2000; remaining > 0;)
+        {
+            int size = Math.Min(remaining, poolBase.GuidedChunk(remaining, 250));
+            sizes.Add(size);
+            remaining -= size;
+        }
+
+        Assert.Equal(250, sizes[0]);
+        Assert.Equal(2000, sizes.Sum());
+        Assert.All(sizes.Zip(sizes.Skip(1)), pair => Assert.True(pair.Second <= pair.First, $"{pair.Second} after {pair.First}"));
+        Assert.All(sizes.SkipLast(1), size => Assert.InRange(size, 31, 250));
+        Assert.True(sizes[^2] < 100, "the last chunks are no smaller than the first");
     }
 
     [Fact]

@@ -15,16 +15,28 @@ internal static class WorkerEnvironment
     public static bool IsWorker => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Socket));
 
     /// <summary>
-    /// Runtime settings for workers where the application chose none: no background GC. A worker is a batch
+    /// Runtime settings for workers where the application chose none (in its runtimeconfig or the environment):
+    /// no dynamic PGO (below), and no background GC. A worker is a batch
     /// process; blocking gen2 collections free large arrays before the next one is allocated, so a worker that
     /// receives a 64 MB array per task reuses the same pages instead of faulting in fresh ones (measured: 16,400
     /// page faults per task with background GC, 3,300 without).
     /// </summary>
     public static void ApplyRuntimeDefaults(System.Diagnostics.ProcessStartInfo info)
     {
-        if (AppContext.GetData("System.GC.Concurrent") is null && !info.Environment.ContainsKey("DOTNET_gcConcurrent"))
+        SetUnlessChosen(info, "System.GC.Concurrent", "DOTNET_gcConcurrent", "0");
+
+        // No dynamic PGO: a fresh worker would otherwise compile each hot task method three times (tier 0,
+        // instrumented, optimized) while the task runs, its JIT thread competing with the task for the core.
+        // Measured on 2,000 tasks of 1.65 ms on a fresh Pool(2): 1.95 s with PGO, 1.78 s without (in-process
+        // Parallel.For: 1.67 s); startup unchanged.
+        SetUnlessChosen(info, "System.Runtime.TieredPGO", "DOTNET_TieredPGO", "0");
+    }
+
+    private static void SetUnlessChosen(System.Diagnostics.ProcessStartInfo info, string runtimeConfigName, string variable, string value)
+    {
+        if (AppContext.GetData(runtimeConfigName) is null && !info.Environment.ContainsKey(variable))
         {
-            info.Environment["DOTNET_gcConcurrent"] = "0";
+            info.Environment[variable] = value;
         }
     }
 }
