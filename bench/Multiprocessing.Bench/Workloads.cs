@@ -105,6 +105,11 @@ internal abstract class Workload
 
     public abstract IReadOnlyList<(string Column, Func<Guard, Figures> Run)> Variants(Settings s);
 
+    /// <summary>Drops what <see cref="Prepare"/> made once the workload is reported, so later workloads run on a clean heap.</summary>
+    public virtual void Release()
+    {
+    }
+
     /// <summary>Extra pool_bench.py arguments: n, words, reps, chunksize.</summary>
     public virtual (long? N, string? Words, int? Reps, int? Chunksize) PythonArguments(Settings s) => (null, null, null, null);
 
@@ -192,6 +197,12 @@ internal sealed class HashWorkload : Workload
     }
 
     public override (long? N, string? Words, int? Reps, int? Chunksize) PythonArguments(Settings s) => (null, _file, null, null);
+
+    public override void Release()
+    {
+        _words = [];
+        _reference = null;
+    }
 
     public override IReadOnlyList<(string Column, Func<Guard, Figures> Run)> Variants(Settings s) =>
     [
@@ -705,6 +716,8 @@ internal sealed class BytesWorkload : Workload
     }
 
     public override (long? N, string? Words, int? Reps, int? Chunksize) PythonArguments(Settings s) => (_data.Length, null, Reps, null);
+
+    public override void Release() => _data = [];
 
     public override IReadOnlyList<(string Column, Func<Guard, Figures> Run)> Variants(Settings s) =>
     [
