@@ -12,7 +12,7 @@ internal sealed class BulkReceiver : IDisposable
     private readonly string _pathPrefix;
     private readonly object _gate = new();
     private readonly Queue<BulkLease> _held = new();
-    private SharedRing? _ring;
+    private BulkRing? _ring;
     private int _generation;
     private bool _disposed;
     private static long s_framesReceived;
@@ -44,7 +44,7 @@ internal sealed class BulkReceiver : IDisposable
                     throw new InvalidDataException($"Corrupt stream: shared ring generation {generation} after {_generation} with {_held.Count} frames held.");
                 }
 
-                var next = SharedRing.Open(_pathPrefix + generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var next = BulkRing.Open(_pathPrefix + generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 _ring?.Dispose();
                 _ring = next;
                 _generation = generation;

@@ -16,7 +16,7 @@ internal sealed class BulkSender : IDisposable
     private const long Granularity = 1L << 20;
 
     private readonly string _pathPrefix;
-    private SharedRing? _ring;
+    private BulkRing? _ring;
     private int _generation;
     private long _tail;
     private bool _unavailable;
@@ -38,7 +38,7 @@ internal sealed class BulkSender : IDisposable
         generation = 0;
         position = 0;
         target = default;
-        if (_unavailable || length < Threshold || length > SharedRing.MaxCapacity / 2)
+        if (_unavailable || length < Threshold || length > BulkRing.MaxCapacity / 2)
         {
             return false;
         }
@@ -57,10 +57,10 @@ internal sealed class BulkSender : IDisposable
 
             // A new generation, big enough for two such frames in flight; the receiver switches to it when it
             // sees the number, and nothing of the old one is held any more.
-            long capacity = Math.Clamp(((2L * length) + Granularity - 1) / Granularity * Granularity, MinCapacity, SharedRing.MaxCapacity);
+            long capacity = Math.Clamp(((2L * length) + Granularity - 1) / Granularity * Granularity, MinCapacity, BulkRing.MaxCapacity);
             try
             {
-                ring = SharedRing.Create(_pathPrefix + (_generation + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), capacity);
+                ring = BulkRing.Create(_pathPrefix + (_generation + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), capacity);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -2,7 +2,7 @@ using System.Buffers;
 
 namespace Multiprocessing.Protocol;
 
-/// <summary>A <see cref="Memory{T}"/> over bytes of a mapped <see cref="SharedRing"/>, valid while its lease is held.</summary>
+/// <summary>A <see cref="Memory{T}"/> over bytes of a mapped <see cref="BulkRing"/>, valid while its lease is held.</summary>
 internal sealed unsafe class SharedMemorySlice : MemoryManager<byte>
 {
     private readonly byte* _pointer;

@@ -7,7 +7,7 @@ namespace Multiprocessing.Protocol;
 /// The first page is the header, whose first 8 bytes are the receiver's released position; the data follows,
 /// <see cref="Capacity"/> bytes, addressed by position modulo the capacity.
 /// </summary>
-internal sealed unsafe class SharedRing : IDisposable
+internal sealed unsafe class BulkRing : IDisposable
 {
     /// <summary>Bytes before the data: one page, so the data starts page-aligned.</summary>
     public const int HeaderSize = 4096;
@@ -19,7 +19,7 @@ internal sealed unsafe class SharedRing : IDisposable
     private readonly MemoryMappedViewAccessor _view;
     private byte* _pointer;
 
-    private SharedRing(MemoryMappedFile file, long capacity)
+    private BulkRing(MemoryMappedFile file, long capacity)
     {
         _file = file;
         Capacity = capacity;
@@ -39,7 +39,7 @@ internal sealed unsafe class SharedRing : IDisposable
     }
 
     /// <summary>Creates the file (which must not exist), sized for <paramref name="capacity"/> bytes of data, and maps it.</summary>
-    public static SharedRing Create(string path, long capacity)
+    public static BulkRing Create(string path, long capacity)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -59,7 +59,7 @@ internal sealed unsafe class SharedRing : IDisposable
         try
         {
             stream.SetLength(HeaderSize + capacity);
-            return new SharedRing(MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false), capacity);
+            return new BulkRing(MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false), capacity);
         }
         catch
         {
@@ -70,7 +70,7 @@ internal sealed unsafe class SharedRing : IDisposable
     }
 
     /// <summary>Maps the peer's file and removes its name: from now on only the two mappings hold it.</summary>
-    public static SharedRing Open(string path)
+    public static BulkRing Open(string path)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
         try
@@ -81,7 +81,7 @@ internal sealed unsafe class SharedRing : IDisposable
                 throw new InvalidDataException($"Corrupt shared ring: {stream.Length} bytes.");
             }
 
-            var ring = new SharedRing(MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false), capacity);
+            var ring = new BulkRing(MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false), capacity);
             File.Delete(path);
             return ring;
         }
