@@ -8,43 +8,73 @@ public abstract partial class PoolBase
 {
     /// <inheritdoc />
     public TResult Apply<TResult>(Func<TResult> func, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => ApplyAsync(func, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        return ApplyAsync(func, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public TResult Apply<T1, TResult>(Func<T1, TResult> func, T1 arg1, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => ApplyAsync(func, arg1, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        return ApplyAsync(func, arg1, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public TResult Apply<T1, T2, TResult>(Func<T1, T2, TResult> func, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        return ApplyAsync(func, arg1, arg2, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public TResult Apply<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, arg3, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        return ApplyAsync(func, arg1, arg2, arg3, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public TResult Apply<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, arg3, arg4, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        return ApplyAsync(func, arg1, arg2, arg3, arg4, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public void Apply(Action func, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => ApplyAsync(func, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        ApplyAsync(func, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public void Apply<T1>(Action<T1> func, T1 arg1, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => ApplyAsync(func, arg1, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        ApplyAsync(func, arg1, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public void Apply<T1, T2>(Action<T1, T2> func, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        ApplyAsync(func, arg1, arg2, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public void Apply<T1, T2, T3>(Action<T1, T2, T3> func, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, arg3, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        ApplyAsync(func, arg1, arg2, arg3, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public void Apply<T1, T2, T3, T4>(Action<T1, T2, T3, T4> func, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => ApplyAsync(func, arg1, arg2, arg3, arg4, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        ApplyAsync(func, arg1, arg2, arg3, arg4, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public AsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> func, Action<TResult>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default)
@@ -96,18 +126,21 @@ public abstract partial class PoolBase
     [ThreadStatic]
     private static bool t_callerWaits;
 
-    private static AsyncResult<T> WhileCallerWaits<T>(Func<AsyncResult<T>> submit)
+    /// <summary>Marks this thread as inside a blocking call until disposed (restoring an outer mark).</summary>
+    private readonly struct CallerWaitsScope : IDisposable
     {
-        bool outer = t_callerWaits;
-        t_callerWaits = true;
-        try
+        private readonly bool _outer;
+
+        private CallerWaitsScope(bool outer) => _outer = outer;
+
+        public static CallerWaitsScope Enter()
         {
-            return submit();
+            var scope = new CallerWaitsScope(t_callerWaits);
+            t_callerWaits = true;
+            return scope;
         }
-        finally
-        {
-            t_callerWaits = outer;
-        }
+
+        public void Dispose() => t_callerWaits = _outer;
     }
 
     private AsyncResult<TResult> One<TArgs, TResult>(Delegate func, Func<TArgs, TResult> invoke, TArgs args, Action<TResult>? callback, Action<Exception>? errorCallback, CancellationToken cancellationToken)

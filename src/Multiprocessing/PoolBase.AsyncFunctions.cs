@@ -10,11 +10,17 @@ public abstract partial class PoolBase
 {
     /// <inheritdoc />
     public IReadOnlyList<TResult> Map<T, TResult>(Func<T, Task<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => MapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        return MapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public IReadOnlyList<TResult> Map<T, TResult>(Func<T, ValueTask<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => Many(func, func is null ? null! : Invokers.FuncValueTask1(func), iterable, chunksize, null, null, progress, cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        return Many(func, func is null ? null! : Invokers.FuncValueTask1(func), iterable, chunksize, null, null, progress, cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, Task<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -30,7 +36,10 @@ public abstract partial class PoolBase
 
     /// <inheritdoc />
     public TResult Apply<T1, TResult>(Func<T1, Task<TResult>> func, T1 arg1, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => ApplyAsync(func, arg1, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        return ApplyAsync(func, arg1, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public AsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, Task<TResult>> func, T1 arg1, Action<TResult>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default)

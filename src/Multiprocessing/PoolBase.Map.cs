@@ -8,7 +8,10 @@ public abstract partial class PoolBase
 {
     /// <inheritdoc />
     public IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => MapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        return MapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -16,11 +19,17 @@ public abstract partial class PoolBase
 
     /// <inheritdoc />
     public IReadOnlyList<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => StarmapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        return StarmapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public IReadOnlyList<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => WhileCallerWaits(() => StarmapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken)).Get();
+    {
+        using var waits = CallerWaitsScope.Enter();
+        return StarmapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken).Get();
+    }
 
     /// <inheritdoc />
     public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)

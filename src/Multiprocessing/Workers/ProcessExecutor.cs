@@ -30,6 +30,9 @@ internal sealed partial class ProcessExecutor : Executor
     private static readonly TimeSpan s_exitGrace = TimeSpan.FromSeconds(2);
 
     [ThreadStatic]
+    private static OutOfBandBlobs? t_blobs;
+
+    [ThreadStatic]
     private static PooledBufferWriter? t_serializeBuffer;
 
     private readonly object _gate = new();
@@ -173,7 +176,8 @@ internal sealed partial class ProcessExecutor : Executor
 
         // A blocking call's large arrays are read in place when the chunk is sent (the caller cannot change
         // them while it waits); any other call's are copied now, since the caller may reuse them at once.
-        OutOfBandBlobs? blobs = PoolBase.CallerWaits ? new OutOfBandBlobs() : null;
+        OutOfBandBlobs? blobs = PoolBase.CallerWaits ? t_blobs ??= new OutOfBandBlobs() : null;
+        blobs?.Clear();
         try
         {
             using (blobs is null ? default : OutOfBandBlobs.Collect(blobs))
@@ -193,7 +197,17 @@ internal sealed partial class ProcessExecutor : Executor
         // A large payload keeps the buffer it was written into rather than being copied out of it.
         ArraySegment<byte> payload = buffer.WrittenCount >= BulkSender.Threshold ? buffer.Detach() : buffer.WrittenSpan.ToArray();
         buffer.Clear();
-        return new ProcessChunk<TResult>(job, start, items.Length, function.Id, function.Descriptor!, payload) { Blobs = blobs?.Count > 0 ? blobs : null };
+        // A collector that took arrays goes with the chunk; an unused one stays for this thread's next chunk.
+        if (blobs?.Count > 0)
+        {
+            t_blobs = null;
+        }
+        else
+        {
+            blobs = null;
+        }
+
+        return new ProcessChunk<TResult>(job, start, items.Length, function.Id, function.Descriptor!, payload) { Blobs = blobs };
     }
 
     public override void Close()
