@@ -90,6 +90,42 @@ public sealed class SharedMemoryTests
     }
 
     [Fact]
+    public void OutOfBand_BlocksLargeEnoughToCopyInParallel_ReadBackExactly()
+    {
+        // 16 MB and more is copied in 4 MB slices on several threads; the sizes are not multiples of a slice.
+        RoundTrip(Tasks.MakeBytes(5, (20 << 20) + 3));
+        RoundTrip(Enumerable.Range(0, (3 << 20) + 1).Select(i => (long)i * 7).ToArray());
+        RoundTrip(Enumerable.Range(0, (10 << 20) + 5).Select(i => (char)i).ToArray());
+
+        static void RoundTrip<T>(T[] value)
+        {
+            var serializer = new MessagePackPoolSerializer();
+            var blobs = new OutOfBandBlobs();
+            using var buffer = new PooledBufferWriter();
+            using (OutOfBandBlobs.Collect(blobs))
+            {
+                serializer.Serialize(buffer, value);
+            }
+
+            Assert.Equal(1, blobs.Count);
+            var section = new byte[blobs.Length];
+            blobs.CopyTo(section);
+            using (OutOfBandBlobs.Read(section))
+            {
+                Assert.Equal(value, serializer.Deserialize<T[]>(buffer.WrittenMemory));
+            }
+        }
+    }
+
+    [Fact]
+    public void Pool_ArrayLargerThanTheParallelCopyThreshold_RoundTripsThroughTheRing()
+    {
+        using var pool = new Pool(new PoolOptions { Processes = 1 });
+        byte[] bytes = Tasks.MakeBytes(11, (24 << 20) + 7);
+        Assert.Equal(bytes.Reverse(), pool.Apply(Tasks.Reverse, bytes));
+    }
+
+    [Fact]
     public void OutOfBand_ReferenceReadWithoutItsSection_FailsClearly()
     {
         var serializer = new MessagePackPoolSerializer();
