@@ -86,7 +86,13 @@ internal sealed class OutOfBandBlobs
     /// <summary>Installs a frame's blob section for the thread's deserialization until the scope ends.</summary>
     public static ReadScope Read(ReadOnlyMemory<byte> section)
     {
-        var scope = new ReadScope(t_section, t_reading);
+        if (section.IsEmpty)
+        {
+            // Nothing to install (most frames): a reference would fail its range check either way.
+            return default;
+        }
+
+        var scope = new ReadScope(t_section, t_reading, active: true);
         t_section = section;
         t_reading = true;
         return scope;
@@ -156,9 +162,15 @@ internal sealed class OutOfBandBlobs
         public void Dispose() => t_collecting = previous;
     }
 
-    /// <summary>Restores the section installed before.</summary>
-    public readonly struct ReadScope(ReadOnlyMemory<byte> previous, bool wasReading) : IDisposable
+    /// <summary>Restores the section installed before (nothing, for an empty section).</summary>
+    public readonly struct ReadScope(ReadOnlyMemory<byte> previous, bool wasReading, bool active) : IDisposable
     {
-        public void Dispose() => (t_section, t_reading) = (previous, wasReading);
+        public void Dispose()
+        {
+            if (active)
+            {
+                (t_section, t_reading) = (previous, wasReading);
+            }
+        }
     }
 }

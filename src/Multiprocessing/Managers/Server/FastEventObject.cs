@@ -6,11 +6,9 @@ namespace Multiprocessing.Managers.Server;
 /// An Event whose flag lives in shared memory (<see cref="SharedEvent"/>). Requests over the socket (a
 /// client that could not map the segment) work on the same word; a wait runs on a thread of its own.
 /// </summary>
-internal sealed class FastEventObject(Segment segment) : SharedObject
+internal sealed class FastEventObject(Segment segment) : SegmentObject(segment)
 {
     private readonly SharedEvent _event = new(segment);
-
-    public override Segment Segment => segment;
 
     public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected)
     {
@@ -33,9 +31,5 @@ internal sealed class FastEventObject(Segment segment) : SharedObject
         }
     }
 
-    public override void OnClosing()
-    {
-        segment.Close();
-        _event.WakeAll();
-    }
+    protected override void WakeAll() => _event.WakeAll();
 }

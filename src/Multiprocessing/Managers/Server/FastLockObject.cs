@@ -9,47 +9,16 @@ namespace Multiprocessing.Managers.Server;
 /// connection thread keeps reading cancels. When a client process's last connection closes, a lock it still
 /// holds is freed and marked abandoned.
 /// </summary>
-internal sealed class FastLockObject(Segment segment) : SharedObject, IPlainLock
+internal sealed class FastLockObject(Segment segment) : SegmentObject(segment), IPlainLock
 {
     private readonly SharedLock _lock = new(segment);
-
-    public override Segment Segment => segment;
 
     public bool IsHeld => _lock.IsHeld;
 
     public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected)
-    {
-        switch (request.Op)
-        {
-            case ManagerOp.Acquire:
-                var now = _lock.TryAcquire(session.ProcessId, 0, CancellationToken.None);
-                if (now.Status != ReplyStatus.False || request.TimeoutMs == 0)
-                {
-                    return new(now);
-                }
-
-                return SegmentWait.OnThread(() => _lock.TryAcquire(session.ProcessId, request.TimeoutMs, cancellationToken), disconnected);
-            case ManagerOp.Release:
-                try
-                {
-                    _lock.Release();
-                    return new(ManagerReply.Ok);
-                }
-                catch (SynchronizationLockException ex)
-                {
-                    return new(ManagerReply.Error(ReplyError.SynchronizationLock, ex.Message));
-                }
-
-            default:
-                return new(Unsupported(request));
-        }
-    }
+        => HandleLockRequest(request, (timeoutMs, token) => _lock.TryAcquire(session.ProcessId, timeoutMs, token), _lock.Release, cancellationToken, disconnected);
 
     public override void OnSessionEnded(ManagerSession session) => _lock.MarkAbandoned(session.ProcessId);
 
-    public override void OnClosing()
-    {
-        segment.Close();
-        _lock.WakeAll();
-    }
+    protected override void WakeAll() => _lock.WakeAll();
 }

@@ -8,12 +8,10 @@ namespace Multiprocessing.Managers.Server;
 /// socket (a client that could not map the segment) run the ring's algorithm here for the client's pid,
 /// waits on a thread of their own.
 /// </summary>
-internal sealed class FastQueueObject(Segment segment) : SharedObject, IRingSpill
+internal sealed class FastQueueObject(Segment segment) : SegmentObject(segment), IRingSpill
 {
     private readonly SharedRing _ring = new(segment);
     private readonly Queue<byte[]> _spilled = new();
-
-    public override Segment Segment => segment;
 
     public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected)
     {
@@ -99,9 +97,5 @@ internal sealed class FastQueueObject(Segment segment) : SharedObject, IRingSpil
 
     public override void OnSessionEnded(ManagerSession session) => _ring.ReleaseIfHeldBy(session.ProcessId);
 
-    public override void OnClosing()
-    {
-        segment.Close();
-        _ring.WakeAll();
-    }
+    protected override void WakeAll() => _ring.WakeAll();
 }

@@ -7,11 +7,9 @@ namespace Multiprocessing.Managers.Server;
 /// never loads user types, so socket clients' requests are converted between the wire's serialized form
 /// and the raw bytes by two functions made where the type is known (<see cref="Manager.Value{T}"/>).
 /// </summary>
-internal sealed class FastValueObject(Segment segment, Func<byte[], byte[]> toRaw, Func<byte[], byte[]> toSerialized) : SharedObject
+internal sealed class FastValueObject(Segment segment, Func<byte[], byte[]> toRaw, Func<byte[], byte[]> toSerialized) : SegmentObject(segment)
 {
     private readonly SharedValue _value = new(segment);
-
-    public override Segment Segment => segment;
 
     public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected)
     {
@@ -29,9 +27,5 @@ internal sealed class FastValueObject(Segment segment, Func<byte[], byte[]> toRa
 
     public override void OnSessionEnded(ManagerSession session) => _value.ReleaseIfHeldBy(session.ProcessId);
 
-    public override void OnClosing()
-    {
-        segment.Close();
-        _value.WakeAll();
-    }
+    protected override void WakeAll() => _value.WakeAll();
 }
