@@ -186,6 +186,21 @@ public sealed class ProcessPoolTests
         Assert.Contains("takes 1 argument(s)", ex.Message);
     }
 
+    [Fact]
+    public void Workers_RunWithTheirRuntimeDefaults_UnlessTheApplicationChoseOtherwise()
+    {
+        using var pool = new Pool(1);
+        string?[] seen = pool.Map(EnvironmentVariable, ["DOTNET_TieredPGO", "DOTNET_TC_CallCountThreshold"]).ToArray();
+        Assert.Equal(new string?[] { "0", "1000" }, seen);
+
+        var chosen = new System.Diagnostics.ProcessStartInfo { Environment = { ["DOTNET_TC_CallCountThreshold"] = "30" } };
+        Multiprocessing.Workers.WorkerEnvironment.ApplyRuntimeDefaults(chosen);
+        Assert.Equal("30", chosen.Environment["DOTNET_TC_CallCountThreshold"]);
+        Assert.Equal("0", chosen.Environment["DOTNET_TieredPGO"]);
+    }
+
+    private static string? EnvironmentVariable(string name) => Environment.GetEnvironmentVariable(name);
+
     private int AddField(int x) => x + _instanceField;
 }
 

@@ -27,6 +27,16 @@ internal static class WorkerEnvironment
         // Measured on 2,000 tasks of 1.65 ms on a fresh Pool(2): 1.95 s with PGO, 1.78 s without (in-process
         // Parallel.For: 1.67 s); startup unchanged.
         SetUnlessChosen(info, "System.Runtime.TieredPGO", "DOTNET_TieredPGO", "0");
+
+        // A method is recompiled at tier 1 after 1,000 calls instead of 30. In a fresh worker most of the
+        // per-task and per-chunk path (MessagePack is not precompiled) crosses 30 calls within its first
+        // second, and its tier-1 compiles took 60-80 ms of CPU per worker on the JIT's background thread,
+        // which on a machine with as many cores as workers is taken from the tasks. Loops still reach
+        // optimized code at once through on-stack replacement, and a method called 1,000 times is hot enough
+        // to repay its compile. Measured on the benchmark's W2 (2,000 tasks of 2 ms, fresh Pool(2), medians
+        // of 5): speed-up 1.89x -> 1.95x, Parallel.For 5.2% ahead -> 2.2%; W8 start-up unchanged (54-57 ms).
+        // Turning tiering off altogether helped throughput as much but cost 20 ms of start-up (77 ms).
+        SetUnlessChosen(info, "System.Runtime.TieredCompilation.CallCountThreshold", "DOTNET_TC_CallCountThreshold", "1000");
     }
 
     private static void SetUnlessChosen(System.Diagnostics.ProcessStartInfo info, string runtimeConfigName, string variable, string value)
