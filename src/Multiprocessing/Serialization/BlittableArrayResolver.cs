@@ -109,7 +109,7 @@ internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>, 
             }
 
             var block = GC.AllocateUninitializedArray<T>(length / size);
-            OutOfBandBlobs.CopyInParallel(section.Slice((int)at, length), new ByteView(block).Memory);
+            OutOfBandBlobs.CopyInParallel(section.Span.Slice((int)at, length), MemoryMarshal.AsBytes(block.AsSpan()));
             return block;
         }
 
@@ -122,21 +122,5 @@ internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>, 
         var data = reader.ReadRaw(header.Length);
         data.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
         return result;
-    }
-}
-
-/// <summary>The bytes of a primitive array as <see cref="Memory{T}"/> (for copies that cross threads).</summary>
-internal sealed class ByteView(Array array) : MemoryManager<byte>
-{
-    public override Span<byte> GetSpan() => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), Buffer.ByteLength(array));
-
-    public override MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException();
-
-    public override void Unpin()
-    {
-    }
-
-    protected override void Dispose(bool disposing)
-    {
     }
 }

@@ -45,26 +45,35 @@ internal sealed class OutOfBandBlobs
     }
 
     /// <summary>
-    /// Copies a large block on every core: the receiving side of a large array is on the critical path (the
-    /// other process waits for it) and most of its cost is faulting in the fresh array's pages, which the
-    /// kernel does in parallel for disjoint ranges.
+    /// Copies a large block on every core. Both ends of a large array's journey are on the critical path (the
+    /// other process waits): into the ring, one core copies at about 10 GB/s where two do it in about 60% of the
+    /// time; out of it, most of the cost is faulting in the fresh array's pages, which the kernel does in
+    /// parallel for disjoint ranges.
     /// </summary>
-    public static void CopyInParallel(ReadOnlyMemory<byte> source, Memory<byte> target)
+    public static unsafe void CopyInParallel(ReadOnlySpan<byte> source, Span<byte> target)
     {
         const int Slice = 4 << 20;
         if (source.Length < 4 * Slice || Environment.ProcessorCount < 2)
         {
-            source.Span.CopyTo(target.Span);
+            source.CopyTo(target);
             return;
         }
 
-        int slices = (source.Length + Slice - 1) / Slice;
-        Parallel.For(0, slices, i =>
+        ArgumentOutOfRangeException.ThrowIfLessThan(target.Length, source.Length, nameof(target));
+        fixed (byte* from = source)
+        fixed (byte* to = target)
         {
-            int start = i * Slice;
-            int count = Math.Min(Slice, source.Length - start);
-            source.Span.Slice(start, count).CopyTo(target.Span.Slice(start, count));
-        });
+            // The spans are pinned for as long as the copy runs; the slices see them as addresses.
+            nint fromAddress = (nint)from;
+            nint toAddress = (nint)to;
+            int length = source.Length;
+            Parallel.For(0, (length + Slice - 1) / Slice, i =>
+            {
+                long start = (long)i * Slice;
+                long count = Math.Min(Slice, length - start);
+                Buffer.MemoryCopy((void*)(fromAddress + (nint)start), (void*)(toAddress + (nint)start), count, count);
+            });
+        }
     }
 
     /// <summary>Total bytes collected.</summary>
@@ -126,7 +135,7 @@ internal sealed class OutOfBandBlobs
         int at = 0;
         foreach (var (array, length) in _items ?? [])
         {
-            Bytes(array, length).CopyTo(target[at..]);
+            CopyInParallel(Bytes(array, length), target[at..]);
             at += length;
         }
     }

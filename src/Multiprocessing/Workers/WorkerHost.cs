@@ -160,8 +160,13 @@ internal static class WorkerHost
                         maxMemory = 0;
                     }
 
-                    wire.Add(output, moreWorkQueued: queue.Count > 0, s_pendingBlobs);
+                    // The result's large arrays went out with it (read in place): drop them, so that a task's
+                    // arrays are garbage as soon as it is done rather than at the next result.
+                    var sentBlobs = s_pendingBlobs;
+                    wire.Add(output, moreWorkQueued: queue.Count > 0, sentBlobs);
                     s_pendingBlobs = null;
+                    sentBlobs?.Clear();
+
                     break;
                 case FrameKind.Shutdown:
                     wire.SendNow(output);
