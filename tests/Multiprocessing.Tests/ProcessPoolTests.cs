@@ -199,6 +199,18 @@ public sealed class ProcessPoolTests
         Assert.Equal("0", chosen.Environment["DOTNET_TieredPGO"]);
     }
 
+    [Fact]
+    public void AutoChunks_ShrinkOnlyUntilTheFunctionsCostIsMeasured()
+    {
+        using var pool = new Pool(1);
+        var function = pool.Executor.Prepare<int, int>(Tasks.Square, Tasks.Square, "func");
+        Assert.True(pool.GuidesChunks(function));
+
+        Assert.Equal(Enumerable.Range(0, 1000).Select(x => x * x), pool.Map(Tasks.Square, Enumerable.Range(0, 1000)));
+
+        Assert.False(pool.GuidesChunks(function));
+    }
+
     private static string? EnvironmentVariable(string name) => Environment.GetEnvironmentVariable(name);
 
     private int AddField(int x) => x + _instanceField;
