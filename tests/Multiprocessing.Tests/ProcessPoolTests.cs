@@ -211,6 +211,21 @@ public sealed class ProcessPoolTests
         Assert.False(pool.GuidesChunks(function));
     }
 
+    [Fact]
+    public void LargeGarbage_CollectsOnceLargeArraysAddUpToSixteenMegabytesAndToWhatIsAlive()
+    {
+        var garbage = new Multiprocessing.Workers.LargeGarbage();
+        Assert.False(garbage.Add(0, () => 0));
+        Assert.False(garbage.Add(10 << 20, () => 0));
+        Assert.True(garbage.Add(6 << 20, () => 0));
+        Assert.False(garbage.Add(10 << 20, () => 0));
+
+        // A worker with 100 MB alive waits for 100 MB of large arrays: marking it costs less than they did.
+        var busy = new Multiprocessing.Workers.LargeGarbage();
+        Assert.False(busy.Add(64 << 20, () => 100 << 20));
+        Assert.True(busy.Add(64 << 20, () => 100 << 20));
+    }
+
     private static string? EnvironmentVariable(string name) => Environment.GetEnvironmentVariable(name);
 
     private int AddField(int x) => x + _instanceField;

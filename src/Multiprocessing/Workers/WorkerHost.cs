@@ -54,6 +54,11 @@ internal static class WorkerHost
     /// <summary>Set by a chunk whose result frame has blobs: they go with the next <see cref="WorkerOutput.Add"/>.</summary>
     private static OutOfBandBlobs? s_pendingBlobs;
 
+    /// <summary>Bytes the current chunk received out of band (its arguments' large arrays).</summary>
+    private static long s_receivedBlobBytes;
+
+    private static readonly LargeGarbage s_largeGarbage = new();
+
     private static int Run()
     {
         string socketPath = Environment.GetEnvironmentVariable(WorkerEnvironment.Socket)!;
@@ -163,9 +168,15 @@ internal static class WorkerHost
                     // The result's large arrays went out with it (read in place): drop them, so that a task's
                     // arrays are garbage as soon as it is done rather than at the next result.
                     var sentBlobs = s_pendingBlobs;
+                    long largeBytes = s_receivedBlobBytes + (sentBlobs?.Length ?? 0);
                     wire.Add(output, moreWorkQueued: queue.Count > 0, sentBlobs);
                     s_pendingBlobs = null;
                     sentBlobs?.Clear();
+                    s_receivedBlobBytes = 0;
+                    if (s_largeGarbage.Add(largeBytes, LargeGarbage.LiveBytes))
+                    {
+                        LargeGarbage.Collect();
+                    }
 
                     break;
                 case FrameKind.Shutdown:
@@ -337,6 +348,7 @@ internal static class WorkerHost
         if ((flags & WorkerProcess.OutOfBandFlag) != 0)
         {
             blobLength = BinaryPrimitives.ReadInt32LittleEndian(span[payloadAt..]);
+            s_receivedBlobBytes = blobLength;
             payloadAt += 4;
             if (blobLength < 0 || payloadAt + (long)blobLength > body.Length)
             {

@@ -1,0 +1,41 @@
+namespace Multiprocessing.Workers;
+
+/// <summary>
+/// When a worker starts a garbage collection of its own: after a task whose large arrays (received or sent out
+/// of band) add up, since the last such collection, to at least 16 MB and to at least what the last collection
+/// found alive. A fresh 64 MB array costs 16,384 page faults (~18 ms on two threads here) when the runtime
+/// takes new memory for it, and next to nothing when it reuses the memory of the previous task's arrays, which
+/// it can only do once a collection has freed them. The second condition keeps the collections' cost (marking
+/// what is alive) below the copying the arrays cost anyway. Measured on W7 (64 MB to a worker and back, 4 fresh
+/// pools of 5 round trips, twice): 1.34–1.37 GB/s without, 2.41–2.68 GB/s with a background collection.
+/// </summary>
+internal sealed class LargeGarbage
+{
+    public const long MinBytes = 16L << 20;
+
+    private long _bytes;
+
+    /// <summary>Counts <paramref name="bytes"/> of large arrays a task received or sent; true when a collection is due (the count restarts).</summary>
+    public bool Add(long bytes, Func<long> liveBytes)
+    {
+        if (bytes <= 0)
+        {
+            return false;
+        }
+
+        _bytes += bytes;
+        if (_bytes < MinBytes || _bytes < liveBytes())
+        {
+            return false;
+        }
+
+        _bytes = 0;
+        return true;
+    }
+
+    /// <summary>Starts a background collection (blocking only if the application turned concurrent collection off).</summary>
+    public static void Collect() => GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
+
+    /// <summary>What the last full collection (background or blocking) found alive.</summary>
+    public static long LiveBytes() => Math.Max(GC.GetGCMemoryInfo(GCKind.Background).PromotedBytes, GC.GetGCMemoryInfo(GCKind.FullBlocking).PromotedBytes);
+}
