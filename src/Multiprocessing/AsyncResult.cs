@@ -14,7 +14,7 @@ public sealed class AsyncResult<T>
     private readonly CallbackQueue? _callbacks;
     private readonly Action<T>? _callback;
     private readonly Action<Exception>? _errorCallback;
-    private Func<bool>? _canceller;
+    private ICancellableJob? _canceller;
 
     internal AsyncResult(CallbackQueue? callbacks, Action<T>? callback, Action<Exception>? errorCallback)
     {
@@ -66,7 +66,7 @@ public sealed class AsyncResult<T>
     /// <c>cancel()</c> only works before a task starts.
     /// </summary>
     /// <returns>True if this call cancelled it; false if it had already completed.</returns>
-    public bool Cancel() => _canceller?.Invoke() ?? false;
+    public bool Cancel() => _canceller?.Cancel() ?? false;
 
     /// <summary>The result as a task, for <c>await</c>, <c>Task.WhenAll</c> and <c>Task.WhenAny</c>.</summary>
     /// <returns>A task that completes with the result.</returns>
@@ -76,7 +76,7 @@ public sealed class AsyncResult<T>
     /// <returns>An awaiter.</returns>
     public TaskAwaiter<T> GetAwaiter() => _completion.Task.GetAwaiter();
 
-    internal void SetCanceller(Func<bool> canceller) => _canceller = canceller;
+    internal void SetCanceller(ICancellableJob canceller) => _canceller = canceller;
 
     internal bool TrySetResult(T value)
     {

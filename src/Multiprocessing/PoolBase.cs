@@ -267,16 +267,7 @@ public abstract partial class PoolBase : IPool
     /// </summary>
     private void WireCancellation<TResult, TOut>(ListJob<TResult, TOut> job, AsyncResult<TOut> result, CancellationToken cancellationToken)
     {
-        result.SetCanceller(() =>
-        {
-            if (job.Cancel(cancellationToken))
-            {
-                _executor.Cancel(job);
-                return true;
-            }
-
-            return false;
-        });
+        job.CancelThrough(_executor, cancellationToken);
         if (cancellationToken.CanBeCanceled)
         {
             job.Registration = cancellationToken.UnsafeRegister(static state => ((Func<bool>)state!)(), (Func<bool>)result.Cancel);

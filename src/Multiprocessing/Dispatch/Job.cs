@@ -27,6 +27,13 @@ internal abstract class Job
     public abstract void FailChunk(long start, int count, Exception error);
 }
 
+/// <summary>What <see cref="AsyncResult{T}.Cancel"/> calls: the job behind the result.</summary>
+internal interface ICancellableJob
+{
+    /// <summary>Cancels the job; true if this call did it, false if it had already finished.</summary>
+    bool Cancel();
+}
+
 /// <summary>A job whose items produce <typeparamref name="TResult"/>.</summary>
 internal abstract class Job<TResult> : Job
 {

@@ -4,7 +4,7 @@ namespace Multiprocessing.Dispatch;
 /// A job of a known number of items whose results are gathered in input order and delivered at once
 /// (Apply, Map, Starmap and their async forms). Like Python's MapResult it fails as soon as one item fails.
 /// </summary>
-internal sealed class ListJob<TResult, TOut> : Job<TResult>
+internal sealed class ListJob<TResult, TOut> : Job<TResult>, ICancellableJob
 {
     private readonly TResult[] _results;
     private readonly AsyncResult<TOut> _result;
@@ -12,6 +12,8 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>
     private int _remaining;
     private int _finished;
     private int _cancelled;
+    private Executor? _executor;
+    private CancellationToken _token;
 
     public ListJob(int count, AsyncResult<TOut> result, Func<TResult[], TOut> project)
     {
@@ -29,6 +31,28 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>
 
     /// <summary>The cancellation token's registration, disposed when the job finishes.</summary>
     public CancellationTokenRegistration Registration { get; set; }
+
+    /// <summary>
+    /// Makes this job its result's canceller: a cancel fails it with <paramref name="token"/> and has
+    /// <paramref name="executor"/> drop or stop its chunks. (Fields here rather than a closure per call.)
+    /// </summary>
+    public void CancelThrough(Executor executor, CancellationToken token)
+    {
+        _executor = executor;
+        _token = token;
+        _result.SetCanceller(this);
+    }
+
+    bool ICancellableJob.Cancel()
+    {
+        if (!Cancel(_token))
+        {
+            return false;
+        }
+
+        _executor?.Cancel(this);
+        return true;
+    }
 
     /// <summary>Fails the job with <see cref="OperationCanceledException"/>; false if it had already finished.</summary>
     public bool Cancel(CancellationToken token)
