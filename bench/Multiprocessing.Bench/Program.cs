@@ -228,7 +228,7 @@ internal sealed record Machine(IReadOnlyList<(string Key, string Value)> Facts)
             ("Cores", $"{Environment.ProcessorCount} logical ({cpu})"),
             ("Memory", memory),
             ("OS", $"{os} ({RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.OSArchitecture})"),
-            (".NET", $"{RuntimeInformation.FrameworkDescription}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, default tiered compilation"),
+            (".NET", $"{RuntimeInformation.FrameworkDescription}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, default tiered compilation (workers: the library's defaults, no dynamic PGO and tier 1 after 1,000 calls; see README)"),
             ("Python", python is null ? $"skipped: {pythonReason}" : $"CPython {python.Version} ({python.Executable})"),
             ("Load average (1/5/15 min)", $"{loadStart} at start, {loadEnd} at the end (the benchmark's own parent and workers count in it)"),
             ("Priority", ProcInfo.Nice() is { } nice ? $"nice {nice} (children inherit it){(nice < 0 ? "; raised because other jobs shared the machine" : string.Empty)}" : "n/a"),
