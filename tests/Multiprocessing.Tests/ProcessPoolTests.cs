@@ -189,14 +189,28 @@ public sealed class ProcessPoolTests
     [Fact]
     public void Workers_RunWithTheirRuntimeDefaults_UnlessTheApplicationChoseOtherwise()
     {
-        using var pool = new Pool(1);
-        string?[] seen = pool.Map(EnvironmentVariable, ["DOTNET_TieredPGO", "DOTNET_TC_CallCountThreshold"]).ToArray();
-        Assert.Equal(new string?[] { "0", "1000" }, seen);
+        var fresh = new System.Diagnostics.ProcessStartInfo();
+        fresh.Environment.Remove("DOTNET_TieredPGO");
+        fresh.Environment.Remove("DOTNET_TC_CallCountThreshold");
+        Multiprocessing.Workers.WorkerEnvironment.ApplyRuntimeDefaults(fresh);
+        Assert.Equal("0", fresh.Environment["DOTNET_TieredPGO"]);
+        Assert.Equal("1000", fresh.Environment["DOTNET_TC_CallCountThreshold"]);
+        Assert.Equal("DOTNET_TieredPGO,DOTNET_TC_CallCountThreshold", fresh.Environment[Multiprocessing.Workers.WorkerEnvironment.RuntimeDefaults]);
 
         var chosen = new System.Diagnostics.ProcessStartInfo { Environment = { ["DOTNET_TC_CallCountThreshold"] = "30" } };
+        chosen.Environment.Remove("DOTNET_TieredPGO");
         Multiprocessing.Workers.WorkerEnvironment.ApplyRuntimeDefaults(chosen);
         Assert.Equal("30", chosen.Environment["DOTNET_TC_CallCountThreshold"]);
-        Assert.Equal("0", chosen.Environment["DOTNET_TieredPGO"]);
+        Assert.Equal("DOTNET_TieredPGO", chosen.Environment[Multiprocessing.Workers.WorkerEnvironment.RuntimeDefaults]);
+    }
+
+    [Fact]
+    public void Workers_ForgetTheRuntimeDefaultsTheParentChose_SoProcessesTheirTasksStartDoNotInheritThem()
+    {
+        using var pool = new Pool(1);
+        string[] names = ["DOTNET_TieredPGO", "DOTNET_TC_CallCountThreshold", Multiprocessing.Workers.WorkerEnvironment.RuntimeDefaults];
+        string?[] expected = [.. names.Select(Environment.GetEnvironmentVariable).Take(2), null];
+        Assert.Equal(expected, pool.Map(EnvironmentVariable, names).ToArray());
     }
 
     [Fact]

@@ -76,6 +76,7 @@ internal static class WorkerHost
         using var stream = UnixSocketStream.Open(socketPath);
         string? bulkBase = Environment.GetEnvironmentVariable(WorkerEnvironment.Bulk);
         Environment.SetEnvironmentVariable(WorkerEnvironment.Bulk, null);
+        WorkerEnvironment.ForgetRuntimeDefaults();
         using var bulk = string.IsNullOrEmpty(bulkBase) ? null : new BulkChannel(bulkBase, isParent: false);
         var wire = new WorkerOutput(stream, bulk?.Sender);
         using var output = new PooledBufferWriter();
