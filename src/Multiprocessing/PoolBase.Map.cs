@@ -50,8 +50,15 @@ public abstract partial class PoolBase
 
         // Python's map reads the whole input first too: the length decides the chunk size.
         TArgs[] items = iterable as TArgs[] ?? [.. iterable];
-        int size = chunksize ?? AutoChunksize(items.Length, function);
-        bool guided = chunksize is null && GuidesChunks(function);
+        bool measured = false;
+        int size = chunksize ?? AutoChunksize(items.Length, function, out measured);
+
+        // While the function's cost per task is unknown, automatic chunks shrink towards the end (GuidedChunk).
+        // Once it is measured a chunk holds ~10 ms of work at most, so a last chunk cannot keep the other
+        // workers waiting long, and shrinking would only add per-chunk costs for cheap tasks (Map of an identity
+        // over 10 M ints on a Pool(2), medians of 12 in five alternating runs: 55-80 ms, mean 72, in even chunks
+        // of 262,144; 77-82 ms, mean 80, guided).
+        bool guided = chunksize is null && !measured;
         var result = new AsyncResult<IReadOnlyList<TResult>>(_callbacks, callback, errorCallback);
         var job = new ListJob<TResult, IReadOnlyList<TResult>>(items.Length, result, static r => r)
         {
@@ -78,15 +85,6 @@ public abstract partial class PoolBase
         WireCancellation(job, result, cancellationToken);
         return result;
     }
-
-    /// <summary>
-    /// Whether automatic chunks shrink towards the end: only while the function's cost per task is unknown.
-    /// Once it is measured, <see cref="AutoChunksize"/> already holds a chunk to about 10 ms of work, so a last
-    /// chunk cannot keep the other workers waiting long, and shrinking would only add per-chunk costs for cheap
-    /// tasks (Map of an identity over 10 M ints on a Pool(2), medians of 12 in five alternating runs: 55–80 ms,
-    /// mean 72, in even chunks of 262,144; 77–82 ms, mean 80, guided).
-    /// </summary>
-    internal bool GuidesChunks<TArgs, TResult>(FunctionHandle<TArgs, TResult> function) => _executor.MeasuredTicksPerTask(function.Id) is not > 0;
 
     /// <summary>
     /// The automatic chunks of a Map shrink towards the end (OpenMP's "guided" schedule): each is the rest

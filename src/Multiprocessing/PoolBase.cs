@@ -302,8 +302,15 @@ public abstract partial class PoolBase : IPool
     /// <see cref="MaxAutoChunk"/>; and when earlier calls measured what one task of this function costs,
     /// about 10 ms of work per chunk, so that expensive tasks balance over the workers to the end.
     /// </summary>
-    internal int AutoChunksize<TArgs, TResult>(int count, FunctionHandle<TArgs, TResult> function)
+    internal int AutoChunksize<TArgs, TResult>(int count, FunctionHandle<TArgs, TResult> function) => AutoChunksize(count, function, out _);
+
+    /// <param name="count">How many items.</param>
+    /// <param name="function">The function they go to.</param>
+    /// <param name="measured">Whether the function's cost per task is known (then a Map's chunks stay even).</param>
+    internal int AutoChunksize<TArgs, TResult>(int count, FunctionHandle<TArgs, TResult> function, out bool measured)
     {
+        double? perTask = _executor.MeasuredTicksPerTask(function.Id);
+        measured = perTask > 0;
         int parts = Processes * 4;
         int python = Math.Max(1, (count + parts - 1) / parts);
         int size = Math.Min(python, MaxAutoChunk);
@@ -314,9 +321,9 @@ public abstract partial class PoolBase : IPool
             return Math.Max(1, size);
         }
 
-        if (_executor.MeasuredTicksPerTask(function.Id) is { } perTask and > 0)
+        if (measured)
         {
-            size = (int)Math.Clamp(s_autoChunkTarget.Ticks / perTask, 1, size);
+            size = (int)Math.Clamp(s_autoChunkTarget.Ticks / perTask!.Value, 1, size);
         }
 
         return size;

@@ -218,11 +218,13 @@ public sealed class ProcessPoolTests
     {
         using var pool = new Pool(1);
         var function = pool.Executor.Prepare<int, int>(Tasks.Square, Tasks.Square, "func");
-        Assert.True(pool.GuidesChunks(function));
+        pool.AutoChunksize(1000, function, out bool measured);
+        Assert.False(measured);
 
         Assert.Equal(Enumerable.Range(0, 1000).Select(x => x * x), pool.Map(Tasks.Square, Enumerable.Range(0, 1000)));
 
-        Assert.False(pool.GuidesChunks(function));
+        pool.AutoChunksize(1000, function, out measured);
+        Assert.True(measured);
     }
 
     [Fact]

@@ -158,10 +158,7 @@ internal sealed unsafe class SharedRing
 
                 if (epoch == -1)
                 {
-                    if (Volatile.Read(ref GetWaiters) > 0)
-                    {
-                        Futex.Wake((int*)(_body + PutEpochOffset), int.MaxValue);
-                    }
+                    WakeSleepers(GetWaitersOffset, PutEpochOffset);
 
                     return true;
                 }
@@ -226,10 +223,7 @@ internal sealed unsafe class SharedRing
 
                 if (item is not null)
                 {
-                    if (Volatile.Read(ref PutWaiters) > 0)
-                    {
-                        Futex.Wake((int*)(_body + GetEpochOffset), int.MaxValue);
-                    }
+                    WakeSleepers(PutWaitersOffset, GetEpochOffset);
 
                     return item;
                 }
@@ -244,6 +238,15 @@ internal sealed unsafe class SharedRing
     }
 
     /// <summary>Sleeps on an epoch word (this waiter was counted in <paramref name="waitersOffset"/> under the lock) for one slice.</summary>
+    /// <summary>Wakes the other side's sleepers, if any sleep: they wait on the epoch this side just moved.</summary>
+    private void WakeSleepers(int waitersOffset, int epochOffset)
+    {
+        if (Volatile.Read(ref *(int*)(_body + waitersOffset)) > 0)
+        {
+            Futex.Wake((int*)(_body + epochOffset), int.MaxValue);
+        }
+    }
+
     private void Sleep(ref CancellationTokenRegistration registration, int epochOffset, int waitersOffset, int epoch, long deadline, CancellationToken cancellationToken)
     {
         try
