@@ -1,4 +1,5 @@
 using Multiprocessing.Managers;
+using Multiprocessing.Tests.Support;
 using Multiprocessing.Managers.FastPath;
 using Multiprocessing.Managers.Server;
 
@@ -37,7 +38,7 @@ public sealed class ManagerAbandonmentTests : IDisposable
 
         var abandoned = Assert.Throws<AbandonedLockException>(() => sharedLock.TryAcquire(Timeout));
         Assert.Equal(crash.ProcessId, abandoned.DeadProcessId);
-        Assert.False(Task.Run(() => sharedLock.TryAcquire(TimeSpan.Zero)).Result); // the abandoned signal came with the lock
+        Assert.False(OtherThread.Call(() => sharedLock.TryAcquire(TimeSpan.Zero), Timeout)); // the abandoned signal came with the lock
         sharedLock.Release();
         Assert.True(sharedLock.TryAcquire(TimeSpan.Zero)); // told once: now an ordinary acquire
         sharedLock.Release();
@@ -50,7 +51,7 @@ public sealed class ManagerAbandonmentTests : IDisposable
         var held = _manager.Event();
         var task = _pool.ApplyAsync(ManagerTasks.HoldLockAndDie, sharedLock, held);
         Assert.True(held.Wait(Timeout));
-        var waiter = Task.Run(() => sharedLock.Acquire());
+        var waiter = OtherThread.Run(() => sharedLock.Acquire());
         Assert.Throws<WorkerCrashedException>(() => task.Get(Timeout));
         var ex = Assert.Throws<AggregateException>(() => waiter.Wait(Timeout));
         Assert.IsType<AbandonedLockException>(ex.InnerException);
@@ -97,12 +98,12 @@ public sealed class ManagerAbandonmentTests : IDisposable
         Assert.Throws<WorkerCrashedException>(() => task.Get(Timeout));
         Assert.Throws<AbandonedLockException>(() => rlock.TryAcquire(Timeout));
         rlock.Release(); // one release: the dead owner's recursion count is gone
-        Assert.True(Task.Run(() =>
+        Assert.True(OtherThread.Call(() =>
         {
             bool got = rlock.TryAcquire(TimeSpan.Zero);
             rlock.Release();
             return got;
-        }).Result);
+        }, Timeout));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Multiprocessing.Managers;
+using Multiprocessing.Tests.Support;
 using Multiprocessing.Managers.FastPath;
 
 namespace Multiprocessing.Tests.Managers;
@@ -165,7 +166,7 @@ public sealed class ManagerFastPathTests : IDisposable
         Assert.True(sharedLock.TryAcquire(TimeSpan.Zero));
         var waiting = sharedLock.AcquireAsync().AsTask();
         Assert.False(waiting.IsCompleted);
-        await Task.Run(sharedLock.Release);
+        await OtherThread.Run(sharedLock.Release);
         using (await waiting.WaitAsync(Timeout))
         {
             Assert.False(sharedLock.TryAcquire(TimeSpan.Zero));

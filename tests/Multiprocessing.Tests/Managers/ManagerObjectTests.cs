@@ -1,4 +1,5 @@
 using Multiprocessing.Managers;
+using Multiprocessing.Tests.Support;
 using Multiprocessing.Managers.Server;
 
 namespace Multiprocessing.Tests.Managers;
@@ -27,10 +28,10 @@ public abstract class ManagerObjectTests : IDisposable
     {
         var sharedLock = _manager.Lock();
         Assert.True(sharedLock.TryAcquire(TimeSpan.Zero));
-        var other = Task.Run(() => sharedLock.TryAcquire(Short));
+        var other = OtherThread.Run(() => sharedLock.TryAcquire(Short));
         Assert.True(other.Wait(Timeout));
         Assert.False(other.Result);
-        var waiter = Task.Run(() => sharedLock.TryAcquire(Timeout));
+        var waiter = OtherThread.Run(() => sharedLock.TryAcquire(Timeout));
         Assert.False(waiter.IsCompleted);
         sharedLock.Release();
         Assert.True(waiter.Wait(Timeout));
@@ -71,13 +72,13 @@ public abstract class ManagerObjectTests : IDisposable
         var sharedLock = _manager.Lock();
         sharedLock.Acquire();
         using var cts = new CancellationTokenSource();
-        var waiting = Task.Run(() => sharedLock.Acquire(cts.Token));
+        var waiting = OtherThread.Run(() => sharedLock.Acquire(cts.Token));
         Assert.False(waiting.Wait(Short));
         cts.Cancel();
         var ex = Assert.Throws<AggregateException>(() => waiting.Wait(Timeout));
         Assert.IsAssignableFrom<OperationCanceledException>(ex.InnerException);
         sharedLock.Release();
-        Assert.True(Task.Run(() => sharedLock.TryAcquire(Timeout)).Wait(Timeout));
+        Assert.True(OtherThread.Run(() => sharedLock.TryAcquire(Timeout)).Wait(Timeout));
     }
 
     [Fact]
@@ -87,14 +88,14 @@ public abstract class ManagerObjectTests : IDisposable
         rlock.Acquire();
         rlock.Acquire();
         rlock.Release();
-        Assert.False(Task.Run(() => rlock.TryAcquire(TimeSpan.Zero)).Result);
+        Assert.False(OtherThread.Call(() => rlock.TryAcquire(TimeSpan.Zero), Timeout));
         rlock.Release();
-        Assert.True(Task.Run(() =>
+        Assert.True(OtherThread.Call(() =>
         {
             bool got = rlock.TryAcquire(TimeSpan.Zero);
             rlock.Release();
             return got;
-        }).Result);
+        }, Timeout));
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public abstract class ManagerObjectTests : IDisposable
         var rlock = _manager.RLock();
         using (rlock.Acquire())
         {
-            var ex = Assert.Throws<AggregateException>(() => Task.Run(rlock.Release).Wait(Timeout));
+            var ex = Assert.Throws<AggregateException>(() => OtherThread.Run(rlock.Release).Wait(Timeout));
             Assert.IsType<SynchronizationLockException>(ex.InnerException);
         }
     }
@@ -142,7 +143,7 @@ public abstract class ManagerObjectTests : IDisposable
         Assert.False(ev.IsSet);
         Assert.False(ev.Wait(TimeSpan.Zero));
         var waiting = ev.WaitAsync(Timeout);
-        var blocking = Task.Run(() => ev.Wait(Timeout));
+        var blocking = OtherThread.Run(() => ev.Wait(Timeout));
         Assert.False(waiting.IsCompleted);
         ev.Set();
         Assert.True(await waiting);
@@ -159,7 +160,7 @@ public abstract class ManagerObjectTests : IDisposable
     {
         var condition = _manager.Condition();
         var items = _manager.List<int>();
-        var consumer = Task.Run(() =>
+        var consumer = OtherThread.Run(() =>
         {
             using (condition.Acquire())
             {
@@ -206,7 +207,7 @@ public abstract class ManagerObjectTests : IDisposable
             Assert.False(sharedLock.TryAcquire(TimeSpan.Zero));
         }
 
-        var waiter = Task.Run(() =>
+        var waiter = OtherThread.Run(() =>
         {
             using (sharedLock.Acquire())
             {
@@ -233,7 +234,7 @@ public abstract class ManagerObjectTests : IDisposable
     {
         var barrier = _manager.Barrier(3);
         Assert.Equal(3, barrier.Parties);
-        var parties = Enumerable.Range(0, 3).Select(_ => Task.Run(() => barrier.SignalAndWait(Timeout))).ToArray();
+        var parties = Enumerable.Range(0, 3).Select(_ => OtherThread.Run(() => barrier.SignalAndWait(Timeout))).ToArray();
         Assert.True(Task.WaitAll(parties, Timeout));
         Assert.Equal([0, 1, 2], parties.Select(p => p.Result).Order());
         Assert.Equal(0, barrier.WaitingCount);
@@ -244,7 +245,7 @@ public abstract class ManagerObjectTests : IDisposable
     public void Barrier_PartyTimesOut_BreaksBarrierForEveryoneUntilReset()
     {
         var barrier = _manager.Barrier(3);
-        var other = Task.Run(() => barrier.SignalAndWait(Timeout));
+        var other = OtherThread.Run(() => barrier.SignalAndWait(Timeout));
         Assert.Throws<BrokenBarrierException>(() => barrier.SignalAndWait(TimeSpan.FromMilliseconds(200)));
         var ex = Assert.Throws<AggregateException>(() => other.Wait(Timeout));
         Assert.IsType<BrokenBarrierException>(ex.InnerException);
@@ -288,7 +289,7 @@ public abstract class ManagerObjectTests : IDisposable
         Assert.True(queue.TryPut(2, TimeSpan.Zero));
         Assert.True(queue.IsFull);
         Assert.False(queue.TryPut(3, Short));
-        var putter = Task.Run(() => queue.TryPut(3, Timeout));
+        var putter = OtherThread.Run(() => queue.TryPut(3, Timeout));
         Assert.False(putter.Wait(Short));
         Assert.Equal(1, queue.Get());
         Assert.True(putter.Wait(Timeout));
@@ -311,7 +312,7 @@ public abstract class ManagerObjectTests : IDisposable
     {
         var queue = _manager.Queue<int>();
         using var cts = new CancellationTokenSource();
-        var getting = Task.Run(() => queue.Get(cts.Token));
+        var getting = OtherThread.Run(() => queue.Get(cts.Token));
         Assert.False(getting.Wait(Short));
         cts.Cancel();
         Assert.IsAssignableFrom<OperationCanceledException>(Assert.Throws<AggregateException>(() => getting.Wait(Timeout)).InnerException);
@@ -328,7 +329,7 @@ public abstract class ManagerObjectTests : IDisposable
         queue.Put(1);
         queue.Put(2);
         Assert.False(queue.Join(Short));
-        var joining = Task.Run(() => queue.Join(Timeout));
+        var joining = OtherThread.Run(() => queue.Join(Timeout));
         var joiningAsync = queue.JoinAsync();
         Assert.Equal(1, queue.Get());
         queue.TaskDone();
@@ -437,7 +438,7 @@ public abstract class ManagerObjectTests : IDisposable
     public void Manager_Dispose_FailsBlockedCallPromptlyWithClearException()
     {
         var queue = _manager.Queue<int>();
-        var getting = Task.Run(() => queue.Get());
+        var getting = OtherThread.Run(() => queue.Get());
         Assert.False(getting.Wait(Short));
         _manager.Dispose();
         var ex = Assert.Throws<AggregateException>(() => getting.Wait(Timeout));

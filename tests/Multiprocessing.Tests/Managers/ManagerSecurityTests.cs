@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Multiprocessing.Managers;
+using Multiprocessing.Tests.Support;
 using Multiprocessing.Managers.FastPath;
 
 namespace Multiprocessing.Tests.Managers;
@@ -103,7 +104,7 @@ public sealed class ManagerSecurityTests : IDisposable
             listener.Bind(new UnixDomainSocketEndPoint(path));
             listener.Listen(1);
             byte[] key = RandomNumberGenerator.GetBytes(32);
-            var impostor = Task.Run(() =>
+            var impostor = OtherThread.Run(() =>
             {
                 using var client = listener.Accept();
                 client.ReceiveTimeout = (int)Timeout.TotalMilliseconds;
