@@ -228,6 +228,31 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public void AutoChunksize_AfterAColdOneItemApply_IsStillPythonsRule()
+    {
+        // A warm-up Apply runs cold (JIT, first use of the serializer): its time is not the function's
+        // cost, and a Map cut from it into 10 ms chunks would send thousands of tiny chunks.
+        using var pool = new Pool(2);
+        Assert.Equal(1, pool.Apply(Tasks.Identity, 1));
+        Assert.Equal(2, pool.Apply(Tasks.Identity, 2));
+        var function = pool.Executor.Prepare<int, int>(Tasks.Identity, Tasks.Identity, "func");
+        int size = pool.AutoChunksize(2_000_000, function, out bool measured);
+        Assert.False(measured);
+        Assert.Equal(2_000_000 / (4 * pool.Processes), size);
+    }
+
+    [Fact]
+    public void AutoChunksize_AfterWarmExpensiveTasks_AimsAtAboutTenMillisecondsAChunk()
+    {
+        using var pool = new Pool(1);
+        Assert.Equal([5, 5, 5], pool.Map(Tasks.Busy, [5, 5, 5], chunksize: 1)); // the first runs cold; two warm ones are 10 ms of evidence
+        var function = pool.Executor.Prepare<int, int>(Tasks.Busy, Tasks.Busy, "func");
+        int size = pool.AutoChunksize(1000, function, out bool measured);
+        Assert.True(measured);
+        Assert.InRange(size, 1, 2); // each task took at least 5 ms
+    }
+
+    [Fact]
     public void LargeGarbage_CollectsOnceLargeArraysAddUpToSixteenMegabytesAndToWhatIsAlive()
     {
         var garbage = new Multiprocessing.Workers.LargeGarbage();

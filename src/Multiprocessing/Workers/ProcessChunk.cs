@@ -18,6 +18,9 @@ internal abstract class ProcessChunk(Job job, long start, int count, int functio
 
     public int FunctionId { get; } = functionId;
 
+    /// <summary>Whether it went to a worker that had not run its function before (set when sent; read when its result is settled).</summary>
+    public bool RanCold { get; set; }
+
     public Functions.FunctionDescriptor Descriptor { get; } = descriptor;
 
     public ArraySegment<byte> Payload { get; } = payload;

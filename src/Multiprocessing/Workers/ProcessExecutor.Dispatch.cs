@@ -145,7 +145,7 @@ internal sealed partial class ProcessExecutor
     {
         lock (_gate)
         {
-            return _ticksPerItem.TryGetValue(functionId, out double perItem) ? perItem : null;
+            return _costs.TryGetValue(functionId, out var cost) ? cost.TicksPerTask : null;
         }
     }
 
@@ -212,5 +212,5 @@ internal sealed partial class ProcessExecutor
     /// expensive one does not flood one worker with the expensive one's chunks.
     /// </summary>
     private long EstimateTicks(ProcessChunk chunk)
-        => _ticksPerItem.TryGetValue(chunk.FunctionId, out double perItem) ? (long)Math.Min(s_targetQueuedTicks, perItem * chunk.Count) : s_targetQueuedTicks;
+        => _costs.TryGetValue(chunk.FunctionId, out var cost) && cost.Guess is { } perItem ? (long)Math.Min(s_targetQueuedTicks, perItem * chunk.Count) : s_targetQueuedTicks;
 }

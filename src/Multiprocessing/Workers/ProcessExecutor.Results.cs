@@ -116,8 +116,7 @@ internal sealed partial class ProcessExecutor
             if (elapsedTicks >= 0)
             {
                 RecordRun(worker, chunk, elapsedTicks);
-                double perItem = (double)elapsedTicks / Math.Max(1, chunk.Count);
-                _ticksPerItem[chunk.FunctionId] = _ticksPerItem.TryGetValue(chunk.FunctionId, out double old) ? (old + perItem) / 2 : perItem;
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_costs, chunk.FunctionId, out _).Add(chunk.Count, elapsedTicks, chunk.RanCold);
             }
 
             return chunk;

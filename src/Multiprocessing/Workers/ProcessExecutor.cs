@@ -45,7 +45,7 @@ internal sealed partial class ProcessExecutor : Executor
     private readonly List<WorkerProcess> _workers = [];
     private readonly ConcurrentDictionary<(System.Reflection.MethodInfo, Type, Type?), (int Id, FunctionDescriptor Descriptor)> _functions = new();
     private readonly ManualResetEventSlim _allExited = new(false);
-    private readonly Dictionary<int, double> _ticksPerItem = [];
+    private readonly Dictionary<int, TaskCost> _costs = [];
     private Timer? _watchdog;
     private int _nextFunctionId;
     private long _nextChunkId;

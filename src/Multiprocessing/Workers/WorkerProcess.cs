@@ -170,7 +170,8 @@ internal sealed class WorkerProcess : IDisposable
             foreach (var chunk in batch)
             {
                 int start = _headers.WrittenCount;
-                if (_defined.Add(chunk.FunctionId))
+                chunk.RanCold = _defined.Add(chunk.FunctionId);
+                if (chunk.RanCold)
                 {
                     int define = FrameWriter.Begin(_headers, FrameKind.Define);
                     FrameWriter.Int32(_headers, chunk.FunctionId);

@@ -52,6 +52,13 @@ public static class Tasks
 
     public static int Identity(int x) => x;
 
+    /// <summary>A task that takes at least <paramref name="ms"/> milliseconds.</summary>
+    public static int Busy(int ms)
+    {
+        Thread.Sleep(ms); // sleep-ok: the task's work, not a wait for a state
+        return ms;
+    }
+
     public static T Echo<T>(T value) => value;
 
     public static int Add(int a, int b) => a + b;
