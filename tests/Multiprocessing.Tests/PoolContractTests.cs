@@ -220,6 +220,27 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void ImapUnordered_FastTaskBehindASlowOne_ComesFirstOnAFreshPool()
+    {
+        // The guide's "first result": [slow, fast, slow, slow] on a fresh Pool(2). The worker that connects
+        // first must not hold the fast task behind its slow one while the other worker is still starting.
+        var pool = CreatePool(2);
+        using var gate = new Gate();
+        try
+        {
+            var pairs = new[] { 3, 0, 5, 7 }.Select(i => (i, gate.Path)).ToList();
+            var first = System.Threading.Tasks.Task.Run(() => pool.ImapUnordered(static ((int X, string Gate) p) => Tasks.FirstFastOthersGated(p.X, p.Gate), pairs, 1).First());
+            Assert.True(first.Wait(Timeout), "no first result");
+            Assert.Equal(0, first.Result);
+        }
+        finally
+        {
+            pool.Dispose();
+            gate.Open();
+        }
+    }
+
+    [Fact]
     public void Imap_TaskThrows_YieldsEarlierItemsThenThrowsAtThatElement()
     {
         using var pool = CreatePool();

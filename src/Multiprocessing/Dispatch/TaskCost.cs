@@ -10,9 +10,10 @@ namespace Multiprocessing.Dispatch;
 /// warm-up <c>Apply</c> is exactly such a chunk. So cold runs never set the chunksize, and warm runs count
 /// only once enough of them add up (<see cref="MinWarmItems"/> tasks or <see cref="MinWarmTicks"/> of work),
 /// because in a one-item chunk the chunk's own fixed costs pass for the task's. Runs are weighed by their
-/// items: a chunk of 10,000 tasks says more than one of a single task.
+/// items: a chunk of 10,000 tasks says more than one of a single task. A class, not a struct: a dictionary
+/// of references runs the framework's shared precompiled code instead of JIT-compiling in every parent.
 /// </remarks>
-internal struct TaskCost
+internal sealed class TaskCost
 {
     /// <summary>Warm tasks that make a cost, whatever they took.</summary>
     internal const int MinWarmItems = 64;
@@ -29,14 +30,14 @@ internal struct TaskCost
     private double _coldTicks;
 
     /// <summary>The cost per task from enough warm runs, or <see langword="null"/>: the only figure a chunksize is made from.</summary>
-    public readonly double? TicksPerTask
+    public double? TicksPerTask
         => _warmItems >= MinWarmItems || _warmTicks >= MinWarmTicks ? _warmTicks / _warmItems : null;
 
     /// <summary>
     /// The best guess at a task's cost for a worker's credit: warm runs if any, else cold ones (an
     /// over-estimate, which only keeps a worker from taking more chunks), else <see langword="null"/>.
     /// </summary>
-    public readonly double? Guess
+    public double? Guess
         => _warmItems > 0 ? _warmTicks / _warmItems : _coldItems > 0 ? _coldTicks / _coldItems : null;
 
     /// <summary>Records a chunk of <paramref name="items"/> tasks that ran in <paramref name="ticks"/>.</summary>

@@ -71,12 +71,21 @@ internal sealed partial class ProcessExecutor
             // One chunk at a time to the least-loaded worker that has credit, so that work spreads over
             // idle workers first (tasks that must run together land on different workers), while each
             // worker's chunks still leave in one write.
+            // While a worker is still starting, a busy one gets no second chunk of unknown or long work:
+            // the chunk would wait behind the first while the starting worker could run it (the guide's
+            // "first result" must not depend on which worker connected first).
+            bool anyStarting = false;
+            foreach (var w in _workers)
+            {
+                anyStarting |= w.State == WorkerState.Starting;
+            }
+
             while (_pending.Count > 0)
             {
                 WorkerProcess? target = null;
                 foreach (var w in _workers)
                 {
-                    if (CanAccept(w) && (!fromSubmitter || w.InFlight.Count < MinChunksInFlight) && (target is null || w.InFlight.Count < target.InFlight.Count
+                    if (CanAccept(w, anyStarting) && (!fromSubmitter || w.InFlight.Count < MinChunksInFlight) && (target is null || w.InFlight.Count < target.InFlight.Count
                         || (w.InFlight.Count == target.InFlight.Count && w.QueuedTicks < target.QueuedTicks)))
                     {
                         target = w;
@@ -201,8 +210,13 @@ internal sealed partial class ProcessExecutor
         }
     }
 
-    private static bool CanAccept(WorkerProcess w) => w.State == WorkerState.Ready && w.AwaitingSubtasks == 0
-        && (w.InFlight.Count < MinChunksInFlight
+    /// <summary>
+    /// Credit: an idle worker takes a chunk; a busy one a second whatever it costs (pipelining) unless
+    /// another worker is still starting; more while the estimated queued work is under the budget.
+    /// </summary>
+    private static bool CanAccept(WorkerProcess w, bool anyStarting) => w.State == WorkerState.Ready && w.AwaitingSubtasks == 0
+        && (w.InFlight.Count == 0
+            || (w.InFlight.Count < MinChunksInFlight && !anyStarting)
             || (w.InFlight.Count < MaxChunksInFlight && w.QueuedTicks < s_targetQueuedTicks));
 
     /// <summary>

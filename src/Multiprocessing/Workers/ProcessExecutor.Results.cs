@@ -116,7 +116,12 @@ internal sealed partial class ProcessExecutor
             if (elapsedTicks >= 0)
             {
                 RecordRun(worker, chunk, elapsedTicks);
-                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_costs, chunk.FunctionId, out _).Add(chunk.Count, elapsedTicks, chunk.RanCold);
+                if (!_costs.TryGetValue(chunk.FunctionId, out var cost))
+                {
+                    _costs[chunk.FunctionId] = cost = new Dispatch.TaskCost();
+                }
+
+                cost.Add(chunk.Count, elapsedTicks, chunk.RanCold);
             }
 
             return chunk;

@@ -10,7 +10,7 @@ public sealed class TaskCostTests
     [Fact]
     public void TicksPerTask_OnlyColdRuns_IsUnknown()
     {
-        var cost = default(TaskCost);
+        var cost = new TaskCost();
         cost.Add(1, 50 * Millisecond, cold: true);
         cost.Add(250, 80 * Millisecond, cold: true);
         Assert.Null(cost.TicksPerTask);
@@ -20,7 +20,7 @@ public sealed class TaskCostTests
     [Fact]
     public void TicksPerTask_FewCheapWarmTasks_IsUnknown()
     {
-        var cost = default(TaskCost);
+        var cost = new TaskCost();
         cost.Add(1, 20, cold: false); // a warm one-item Apply of an identity: 2 microseconds, mostly the chunk's own costs
         cost.Add(1, 20, cold: false);
         Assert.Null(cost.TicksPerTask);
@@ -29,7 +29,7 @@ public sealed class TaskCostTests
     [Fact]
     public void TicksPerTask_ManyWarmTasks_IsTheirWeightedMean()
     {
-        var cost = default(TaskCost);
+        var cost = new TaskCost();
         cost.Add(1, 1_000, cold: false);
         cost.Add(99, 990, cold: false);
         Assert.Equal(19.9, cost.TicksPerTask!.Value, 6);
@@ -38,7 +38,7 @@ public sealed class TaskCostTests
     [Fact]
     public void TicksPerTask_OneExpensiveWarmTask_IsKnown()
     {
-        var cost = default(TaskCost);
+        var cost = new TaskCost();
         cost.Add(1, 5 * Millisecond, cold: false);
         Assert.Equal(5 * Millisecond, cost.TicksPerTask);
     }
@@ -46,7 +46,7 @@ public sealed class TaskCostTests
     [Fact]
     public void TicksPerTask_ColdRunBesideWarmOnes_IsIgnored()
     {
-        var cost = default(TaskCost);
+        var cost = new TaskCost();
         cost.Add(1, 40 * Millisecond, cold: true);
         cost.Add(1000, 1000, cold: false);
         Assert.Equal(1.0, cost.TicksPerTask);
@@ -55,7 +55,7 @@ public sealed class TaskCostTests
     [Fact]
     public void TicksPerTask_CostDrifts_FollowsTheRecentRuns()
     {
-        var cost = default(TaskCost);
+        var cost = new TaskCost();
         for (int i = 0; i < 100; i++)
         {
             cost.Add(100, 100 * Millisecond, cold: false); // 1 ms a task
