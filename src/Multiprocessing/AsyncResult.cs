@@ -16,6 +16,10 @@ public sealed class AsyncResult<T>
     private readonly Action<Exception>? _errorCallback;
     private ICancellableJob? _canceller;
 
+    // 0 until the outcome is decided, then 1: the first TrySet wins even while the completion itself waits
+    // for the callback thread.
+    private int _settled;
+
     internal AsyncResult(CallbackQueue? callbacks, Action<T>? callback, Action<Exception>? errorCallback)
     {
         _callbacks = callbacks;
@@ -32,7 +36,12 @@ public sealed class AsyncResult<T>
 
     /// <summary>Waits for the result and returns it; rethrows the task's exception.</summary>
     /// <returns>The result.</returns>
-    public T Get() => _completion.Task.GetAwaiter().GetResult();
+    /// <exception cref="InvalidOperationException">Called from a callback of the same pool for a result whose own callback has not run yet: it would wait for itself (Python deadlocks there).</exception>
+    public T Get()
+    {
+        ThrowIfWaitingWouldDeadlock();
+        return _completion.Task.GetAwaiter().GetResult();
+    }
 
     /// <summary>Waits at most <paramref name="timeout"/> for the result. The task keeps running after a timeout.</summary>
     /// <param name="timeout">How long to wait.</param>
@@ -41,13 +50,20 @@ public sealed class AsyncResult<T>
     public T Get(TimeSpan timeout) => Wait(timeout) ? Get() : throw new TimeoutException($"The result was not ready within {timeout}; the task is still running.");
 
     /// <summary>Waits until the task completes: Python's <c>wait()</c>. Does not throw the task's exception.</summary>
-    public void Wait() => ((IAsyncResult)_completion.Task).AsyncWaitHandle.WaitOne();
+    /// <exception cref="InvalidOperationException">Called from a callback of the same pool for a result whose own callback has not run yet.</exception>
+    public void Wait()
+    {
+        ThrowIfWaitingWouldDeadlock();
+        ((IAsyncResult)_completion.Task).AsyncWaitHandle.WaitOne();
+    }
 
     /// <summary>Waits at most <paramref name="timeout"/> for the task to complete.</summary>
     /// <param name="timeout">How long to wait.</param>
     /// <returns>True if the task completed in time.</returns>
+    /// <exception cref="InvalidOperationException">Called from a callback of the same pool for a result whose own callback has not run yet.</exception>
     public bool Wait(TimeSpan timeout)
     {
+        ThrowIfWaitingWouldDeadlock();
         try
         {
             return _completion.Task.Wait(timeout);
@@ -80,14 +96,32 @@ public sealed class AsyncResult<T>
 
     internal bool TrySetResult(T value)
     {
-        if (!_completion.TrySetResult(value))
+        if (Interlocked.Exchange(ref _settled, 1) != 0)
         {
             return false;
         }
 
-        if (_callback is { } callback)
+        if (_callback is { } callback && _callbacks is { } queue)
         {
-            _callbacks?.Post(() => callback(value), isError: false);
+            // As in Python, the result is ready only once its callback has run, so code reading what its
+            // callback collected right after Get() sees it; a throwing callback still completes the result.
+            queue.Post(
+                () =>
+                {
+                    try
+                    {
+                        callback(value);
+                    }
+                    finally
+                    {
+                        _completion.TrySetResult(value);
+                    }
+                },
+                isError: false);
+        }
+        else
+        {
+            _completion.TrySetResult(value);
         }
 
         return true;
@@ -95,16 +129,44 @@ public sealed class AsyncResult<T>
 
     internal bool TrySetException(Exception error)
     {
-        if (!_completion.TrySetException(error))
+        if (Interlocked.Exchange(ref _settled, 1) != 0)
         {
             return false;
         }
 
-        if (_errorCallback is { } callback)
+        if (_errorCallback is { } callback && _callbacks is { } queue)
         {
-            _callbacks?.Post(() => callback(error), isError: true);
+            queue.Post(
+                () =>
+                {
+                    try
+                    {
+                        callback(error);
+                    }
+                    finally
+                    {
+                        _completion.TrySetException(error);
+                    }
+                },
+                isError: true);
+        }
+        else
+        {
+            _completion.TrySetException(error);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A callback that waits for a result whose own callback is still to run would wait for itself: the
+    /// callback thread runs one callback at a time.
+    /// </summary>
+    private void ThrowIfWaitingWouldDeadlock()
+    {
+        if (!_completion.Task.IsCompleted && _callbacks is { IsCallbackThread: true } && (_callback is not null || _errorCallback is not null))
+        {
+            throw new InvalidOperationException("A callback waited for a result that has a callback of its own: that callback runs on the same thread, after this one, so the wait could never end. Wait for it outside the callback, or issue it without a callback.");
+        }
     }
 }

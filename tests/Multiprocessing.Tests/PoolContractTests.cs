@@ -364,7 +364,7 @@ public abstract class PoolContractTests
     }
 
     [Fact]
-    public void Callback_Slow_DoesNotDelayOtherResults()
+    public void Callback_Slow_DelaysOnlyItsOwnResult()
     {
         using var pool = CreatePool();
         using var release = new ManualResetEventSlim(false);
@@ -375,10 +375,65 @@ public abstract class PoolContractTests
             release.Wait(Timeout);
         });
         Assert.True(entered.Task.Wait(Timeout));
-        Assert.Equal(4, slow.Get(Timeout));
+        Assert.False(slow.IsReady); // ready only once its callback has run, as in Python
         Assert.Equal(25, pool.ApplyAsync(Tasks.Square, 5).Get(Timeout));
         Assert.Equal(Enumerable.Range(0, 10), pool.Map(Tasks.Identity, Enumerable.Range(0, 10)));
         release.Set();
+        Assert.Equal(4, slow.Get(Timeout));
+    }
+
+    [Fact]
+    public void MapAsync_Callback_HasRunWhenGetReturns()
+    {
+        // CPython's test_map_async_callbacks: what the callback collected is there right after get().
+        using var pool = CreatePool();
+        var collected = new List<int>();
+        var result = pool.MapAsync(Tasks.Square, Enumerable.Range(0, 10), chunksize: 2, callback: list => collected.AddRange(list));
+        result.Get(Timeout);
+        Assert.Equal(Enumerable.Range(0, 10).Select(x => x * x), collected);
+    }
+
+    [Fact]
+    public void ApplyAsync_ErrorCallback_HasRunWhenWaitReturns()
+    {
+        // CPython's test_async_error_callback.
+        using var pool = CreatePool();
+        Exception? seen = null;
+        var result = pool.ApplyAsync(Tasks.Throw, "boom", errorCallback: e => seen = e);
+        Assert.True(result.Wait(Timeout));
+        Assert.IsType<KeyNotFoundException>(seen);
+    }
+
+    [Fact]
+    public void Get_InCallbackOnAResultWithItsOwnCallback_ThrowsInsteadOfDeadlocking()
+    {
+        using var pool = CreatePool();
+        var inner = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        AsyncResult<int>? second = null;
+        using var issued = new ManualResetEventSlim(false);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = pool.ApplyAsync(Tasks.Square, 2, callback: _ =>
+        {
+            entered.TrySetResult();
+            issued.Wait(Timeout);
+            try
+            {
+                second!.Get(Timeout);
+                inner.TrySetResult(null);
+            }
+            catch (Exception ex)
+            {
+                inner.TrySetResult(ex);
+            }
+        });
+        Assert.True(entered.Task.Wait(Timeout)); // the callback thread is busy with first's callback from now on
+        second = pool.ApplyAsync(Tasks.Square, 3, callback: _ => { });
+        issued.Set();
+        Assert.True(inner.Task.Wait(Timeout));
+        Assert.IsType<InvalidOperationException>(inner.Task.Result); // second's callback runs on this thread, after this one
+
+        Assert.Equal(4, first.Get(Timeout));
+        Assert.Equal(9, second.Get(Timeout));
     }
 
     [Fact]

@@ -24,6 +24,9 @@ internal sealed class CallbackQueue : IDisposable
         });
     }
 
+    /// <summary>Whether the calling thread is this queue's callback thread.</summary>
+    public bool IsCallbackThread => _thread.IsValueCreated && _thread.Value == Thread.CurrentThread;
+
     public void Post(Action callback, bool isError)
     {
         _ = _thread.Value;
