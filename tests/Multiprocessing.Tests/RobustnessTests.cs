@@ -35,6 +35,15 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public void Deserialize_StreamNestedDeeperThanTheLimit_ThrowsInsteadOfOverflowingTheStack()
+    {
+        using var child = new Pool(1);
+        string[] report = child.ApplyAsync(RobustTasks.ReadTooDeep, 100_000).Get(Timeout).Split('\n');
+        Assert.All(report, line => Assert.StartsWith("MessagePackSerializationException: ", line));
+        Assert.All(report, line => Assert.Contains("maximum depth", line));
+    }
+
+    [Fact]
     public void Apply_ExceptionWhoseGettersThrow_FailsThatTaskWithWhatCouldBeReadWorkerSurvives()
     {
         using var pool = new Pool(1);

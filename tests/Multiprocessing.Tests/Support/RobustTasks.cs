@@ -147,7 +147,18 @@ public static class RobustTasks
         return string.Join("\n", report);
     }
 
-    private static string Catch(Action action)
+    /// <summary>
+    /// Reads a stream of 100,000 nested arrays (a depth no writer of ours produces) as each end reads a result or an
+    /// argument; without a limit the reader's recursion overflows the stack of this (child) process.
+    /// </summary>
+    public static string ReadTooDeep(int depth)
+    {
+        byte[] bytes = [.. Enumerable.Repeat((byte)0x91, depth), 0xC0];
+        var serializer = new MessagePackPoolSerializer();
+        return string.Join("\n", Catch(() => serializer.Deserialize<object>(bytes), innermost: true), Catch(() => serializer.Deserialize<List<object>[]>(bytes), innermost: true));
+    }
+
+    private static string Catch(Action action, bool innermost = false)
     {
         try
         {
@@ -156,7 +167,7 @@ public static class RobustTasks
         }
         catch (Exception ex)
         {
-            return ex.GetType().Name + ": " + ex.Message;
+            return ex.GetType().Name + ": " + (innermost ? ex.GetBaseException().Message : ex.Message);
         }
     }
 
