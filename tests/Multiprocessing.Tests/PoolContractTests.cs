@@ -460,6 +460,15 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void Imap_InputsEnumeratorThrows_ConsumerGetsThatExceptionAndTheParentSurvives()
+    {
+        // Once an exception the feeder did not expect ended its thread, and so the process: run it in a child.
+        using var child = new Pool(1);
+        string[] report = child.ApplyAsync(RobustTasks.FeederFailures, UsesProcesses).Get(Timeout).Split('\n');
+        Assert.Equal(["FormatException: no enumerator today", "FormatException: no enumerator today", "FormatException: no enumerator today", "9"], report);
+    }
+
+    [Fact]
     public void Strings_RandomUtf16WithLoneSurrogates_RoundTripExactlyEveryWay()
     {
         string[] strings = RandomStrings.Make(300);

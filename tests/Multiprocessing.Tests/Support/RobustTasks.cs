@@ -130,6 +130,20 @@ public static class RobustTasks
         return checks.Count == 0 ? "ok" : "wrong results from " + string.Join(", ", checks);
     }
 
+    /// <summary>An input whose enumerator cannot even be made, through each feeder, in a pool of this (child) process.</summary>
+    public static string FeederFailures(bool processes)
+    {
+        using IPool pool = processes ? new Pool(2) : new ThreadedPool(2);
+        var report = new List<string>
+        {
+            Catch(() => pool.Imap(Tasks.Square, new Unenumerable()).ToList()),
+            Catch(() => pool.ImapUnorderedAsync(Tasks.Square, new Unenumerable()).ToBlockingEnumerable().ToList()),
+            Catch(() => pool.ImapAsync(Tasks.Square, new UnenumerableAsync()).ToBlockingEnumerable().ToList()),
+            pool.Map(Tasks.Square, [3]).Single().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return string.Join("\n", report);
+    }
+
     /// <summary>A cycle and a deep list as arguments, then as results; the parent (this child) must survive and say why.</summary>
     public static string CyclesAndDepth(int _)
     {
@@ -178,6 +192,18 @@ public static class RobustTasks
             await Task.Yield();
             yield return item;
         }
+    }
+
+    public sealed class Unenumerable : IEnumerable<int>
+    {
+        public IEnumerator<int> GetEnumerator() => throw new FormatException("no enumerator today");
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    public sealed class UnenumerableAsync : IAsyncEnumerable<int>
+    {
+        public IAsyncEnumerator<int> GetAsyncEnumerator(CancellationToken cancellationToken = default) => throw new FormatException("no enumerator today");
     }
 
     public sealed class MessageThrowsException : Exception
