@@ -11,6 +11,9 @@ public abstract partial class PoolBase
     /// <summary>The most chunks a feeder gathers before submitting them together.</summary>
     private const int MaxChunksPerSubmit = 64;
 
+    /// <summary>A feeder's first buffer for a chunk: it grows towards the chunksize only as the input has items.</summary>
+    private const int FirstChunkBuffer = 4096;
+
     /// <inheritdoc />
     public IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Stream(func, iterable, chunksize, ordered: true, progress, cancellationToken);
@@ -71,15 +74,22 @@ public abstract partial class PoolBase
         {
             await using var e = source.GetAsyncEnumerator(cancellationToken);
             long index = 0;
-            while (await job.WaitForWindowAsync(size).ConfigureAwait(false))
+            while (true)
             {
-                var buffer = new T[size];
+                if (!await job.WaitForWindowAsync(size).ConfigureAwait(false))
+                {
+                    job.EndInputIfStopped(index);
+                    return;
+                }
+
+                var buffer = new T[Math.Min(size, FirstChunkBuffer)];
                 int count = 0;
                 Exception? inputError = null;
                 try
                 {
                     while (count < size && await e.MoveNextAsync().ConfigureAwait(false))
                     {
+                        GrowIfFull(ref buffer, count, size);
                         buffer[count++] = e.Current;
                     }
                 }
@@ -90,13 +100,15 @@ public abstract partial class PoolBase
                     inputError = ex;
                 }
 
-                if (!Issue(function, buffer, count, job, ref index, inputError))
+                if (!Issue(function, buffer, count, size, job, ref index, inputError))
                 {
                     return;
                 }
             }
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+#pragma warning disable CA1031 // Whatever ends the feeder fails the call: its consumer must never wait for a feeder that is gone.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             job.Fail(ex);
         }
@@ -144,17 +156,19 @@ public abstract partial class PoolBase
                     Flush(pending);
                     if (!job.WaitForWindow(size))
                     {
+                        job.EndInputIfStopped(index);
                         return;
                     }
                 }
 
-                var buffer = new T[size];
+                var buffer = new T[Math.Min(size, FirstChunkBuffer)];
                 int count = 0;
                 Exception? inputError = null;
                 try
                 {
                     while (count < size && e.MoveNext())
                     {
+                        GrowIfFull(ref buffer, count, size);
                         buffer[count++] = e.Current;
                     }
                 }
@@ -165,14 +179,16 @@ public abstract partial class PoolBase
                     inputError = ex;
                 }
 
-                if (!Issue(function, buffer, count, job, ref index, inputError, pending))
+                if (!Issue(function, buffer, count, size, job, ref index, inputError, pending))
                 {
                     Flush(pending);
                     return;
                 }
             }
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+#pragma warning disable CA1031 // Whatever ends the feeder fails the call: its consumer must never wait for a feeder that is gone.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             job.Fail(ex);
         }
@@ -192,9 +208,9 @@ public abstract partial class PoolBase
     }
 
     /// <summary>Issues the items read so far as one chunk; false when the input has ended (or threw).</summary>
-    private bool Issue<T, TResult>(FunctionHandle<T, TResult> function, T[] buffer, int count, StreamJob<TResult> job, ref long index, Exception? inputError, List<Chunk>? pending = null)
+    private bool Issue<T, TResult>(FunctionHandle<T, TResult> function, T[] buffer, int count, int size, StreamJob<TResult> job, ref long index, Exception? inputError, List<Chunk>? pending = null)
     {
-        bool ended = count < buffer.Length;
+        bool ended = count < size;
         if (count > 0)
         {
             if (count < buffer.Length)
@@ -229,6 +245,15 @@ public abstract partial class PoolBase
         }
 
         return true;
+    }
+
+    /// <summary>Doubles a full chunk buffer, up to the chunksize: memory follows what was read, not what was asked for.</summary>
+    private static void GrowIfFull<T>(ref T[] buffer, int count, int size)
+    {
+        if (count == buffer.Length)
+        {
+            Array.Resize(ref buffer, (int)Math.Min(size, 2L * buffer.Length));
+        }
     }
 
     private void FeederDone(object job)

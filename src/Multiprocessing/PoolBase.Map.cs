@@ -53,6 +53,9 @@ public abstract partial class PoolBase
         bool measured = false;
         int size = chunksize ?? AutoChunksize(items.Length, function, out measured);
 
+        // A chunksize past the input is one chunk of the input (and must not overflow the chunk count below).
+        size = Math.Min(size, Math.Max(1, items.Length));
+
         // While the function's cost per task is unknown, automatic chunks shrink towards the end (GuidedChunk).
         // Once it is measured a chunk holds ~10 ms of work at most, so a last chunk cannot keep the other
         // workers waiting long, and shrinking would only add per-chunk costs for cheap tasks (Map of an identity

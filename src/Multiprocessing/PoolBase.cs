@@ -80,7 +80,12 @@ public abstract partial class PoolBase : IPool
     /// <inheritdoc />
     public bool Join(TimeSpan timeout)
     {
-        ThrowIfDisposed();
+        // Ported Python code joins after its with block: a disposed pool has already been joined.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return true;
+        }
+
         return JoinCore(timeout);
     }
 
@@ -151,6 +156,11 @@ public abstract partial class PoolBase : IPool
             {
                 throw new InvalidOperationException("The pool is still running; call Close() or Terminate() before Join() (Python raises ValueError here).");
             }
+        }
+
+        foreach (var stream in _streams.Keys)
+        {
+            ((IFedStream)stream).StopReadingWhenBehind();
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -36,6 +36,10 @@ public sealed class WorkerCrashedException : Exception
     /// <summary>The number of the signal that killed the worker, when one did (Unix).</summary>
     public int? Signal { get; }
 
-    /// <summary>The last lines the worker wrote to standard error before it died.</summary>
+    /// <summary>
+    /// The last lines the worker wrote to standard error before it died. When the runtime wrote a crash report
+    /// (an unhandled exception, a stack overflow, <c>Environment.FailFast</c>), which never reaches the console: its
+    /// first line, a line counting those left out, and its last lines.
+    /// </summary>
     public IReadOnlyList<string> LastStandardError { get; }
 }

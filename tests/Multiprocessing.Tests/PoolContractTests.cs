@@ -492,6 +492,103 @@ public abstract class PoolContractTests
         Assert.True(pool.Join(Timeout));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Join_AfterCloseWithUnconsumedImap_ReturnsAndTheConsumerGetsTheIssuedResultsThenAClearError(bool async)
+    {
+        using var pool = CreatePool();
+        var stream = async ? pool.ImapAsync(Tasks.Square, Generate(5000)).ToBlockingEnumerable() : pool.Imap(Tasks.Square, Generate(5000));
+        pool.Close();
+        Assert.True(pool.Join(Timeout), "Join waited for input nobody consumed");
+
+        var seen = new List<int>();
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+        {
+            foreach (int x in stream)
+            {
+                seen.Add(x);
+            }
+        });
+        Assert.Contains("Join()", ex.Message);
+        Assert.Contains($"after {seen.Count} items", ex.Message);
+        Assert.InRange(seen.Count, 1, 4999);
+        Assert.Equal(Enumerable.Range(0, seen.Count).Select(x => x * x), seen);
+    }
+
+    [Fact]
+    public void Join_AfterCloseWithShortUnconsumedImap_WaitsAndKeepsEveryResult()
+    {
+        // Input that fits in the read-ahead is read to its end: only input nobody consumes is cut.
+        using var pool = CreatePool();
+        var stream = pool.Imap(Tasks.Square, Generate(100));
+        pool.Close();
+        Assert.True(pool.Join(Timeout));
+        Assert.Equal(Enumerable.Range(0, 100).Select(x => x * x), stream.ToList());
+    }
+
+    [Fact]
+    public void AnyCall_ChunksizeIntMaxValue_ReturnsEveryResultAndTheParentSurvives()
+    {
+        // A chunksize of int.MaxValue once killed the process (a buffer of that size) or overflowed: run it in a child.
+        using var child = new Pool(1);
+        Assert.Equal("ok", child.ApplyAsync(RobustTasks.HugeChunksize, UsesProcesses).Get(Timeout));
+    }
+
+    [Fact]
+    public void Imap_InputsEnumeratorThrows_ConsumerGetsThatExceptionAndTheParentSurvives()
+    {
+        // Once an exception the feeder did not expect ended its thread, and so the process: run it in a child.
+        using var child = new Pool(1);
+        string[] report = child.ApplyAsync(RobustTasks.FeederFailures, UsesProcesses).Get(Timeout).Split('\n');
+        Assert.Equal(["FormatException: no enumerator today", "FormatException: no enumerator today", "FormatException: no enumerator today", "9"], report);
+    }
+
+    [Fact]
+    public void Strings_RandomUtf16WithLoneSurrogates_RoundTripExactlyEveryWay()
+    {
+        string[] strings = RandomStrings.Make(300);
+        using var pool = CreatePool();
+
+        // As an argument and a result, as Map and Imap items, inside object, record, list, dictionary and tuple values.
+        foreach (string s in strings)
+        {
+            Assert.Equal(s, pool.Apply(Tasks.Echo<string>, s));
+        }
+
+        Assert.Equal(strings, pool.Map(Tasks.Echo<string>, strings, 7));
+        Assert.Equal(strings, pool.Map(Tasks.Echo<string>, strings));
+        Assert.Equal(strings, pool.Imap(Tasks.Echo<string>, strings, 5).ToList());
+        Assert.Equal(strings, pool.Apply(Tasks.Echo<string[]>, strings));
+        Assert.Equal(strings, pool.Apply(Tasks.Echo<object?[]>, strings.Cast<object?>().ToArray()));
+        Assert.Equal(strings, pool.Apply(Tasks.Echo<List<string>>, strings.ToList()));
+        var records = strings.Select((s, i) => new TextRecord(s, i, [s, s])).ToArray();
+        Assert.Equal(records.Select(r => (r.Text, r.Parts[1])), pool.Map(Tasks.Echo<TextRecord>, records, 9).Select(r => (r.Text, r.Parts[1])));
+        var byKey = strings.Distinct().ToDictionary(s => s, s => s + "!");
+        Assert.Equal(byKey, pool.Apply(Tasks.Echo<Dictionary<string, string>>, byKey));
+        Assert.Equal(strings, pool.Map(Tasks.Echo<(int, string)>, strings.Select((s, i) => (i, s)), 11).Select(p => p.Item2));
+        Assert.Equal(strings, pool.Starmap(Concat, strings.Select(s => (s, s)), 13).Select(c => c[..(c.Length / 2)]));
+
+        // As an exception's message.
+        foreach (string s in strings.Take(60))
+        {
+            var ex = Assert.Throws<KeyNotFoundException>(() => pool.Apply(Tasks.Throw, s));
+            Assert.Equal(s, ex.Message);
+        }
+    }
+
+    public sealed record TextRecord(string Text, int Index, string[] Parts);
+
+    private static string Concat(string a, string b) => a + b;
+
+    private static IEnumerable<int> Generate(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            yield return i;
+        }
+    }
+
     [Fact]
     public void Join_PoolRunning_Throws()
     {
@@ -537,7 +634,17 @@ public abstract class PoolContractTests
         Assert.Throws<ObjectDisposedException>(() => pool.Map(Tasks.Identity, [1]));
         Assert.Throws<ObjectDisposedException>(() => pool.Imap(Tasks.Identity, [1]));
         Assert.Throws<ObjectDisposedException>(() => pool.Close());
-        Assert.Throws<ObjectDisposedException>(() => pool.Join());
+    }
+
+    [Fact]
+    public void Join_AfterDispose_ReturnsAtOnce()
+    {
+        // Ported Python code joins after its with block (CPython test_context).
+        var pool = CreatePool();
+        Assert.Equal(1, pool.Apply(Tasks.Identity, 1));
+        pool.Dispose();
+        pool.Join();
+        Assert.True(pool.Join(TimeSpan.Zero));
     }
 
     [Fact]

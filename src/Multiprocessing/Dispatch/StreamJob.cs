@@ -7,7 +7,7 @@ namespace Multiprocessing.Dispatch;
 /// arrive. The producer (the pool's feeder for this call) may run at most <c>window</c> items ahead of the
 /// consumer, which is what lets an infinite input work in bounded memory.
 /// </summary>
-internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, IAsyncEnumerable<TResult>
+internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, IAsyncEnumerable<TResult>, IFedStream
 {
     private readonly object _gate = new();
     private readonly bool _ordered;
@@ -20,6 +20,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
     private Exception? _inputError;
     private Exception? _fatal;
     private bool _abandoned;
+    private bool _stopWhenBehind;
     private int _enumerated;
     private CancellationTokenRegistration _registration;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,6 +53,11 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
                     return true;
                 }
 
+                if (_stopWhenBehind)
+                {
+                    return false;
+                }
+
                 wait = AsyncWaitUnderLock();
             }
 
@@ -81,6 +87,11 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
         {
             while (!_abandoned && _fatal is null && _issued - _consumed + count > _window && _issued > _consumed)
             {
+                if (_stopWhenBehind)
+                {
+                    return false;
+                }
+
                 Monitor.Wait(_gate);
             }
 
@@ -91,6 +102,38 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
 
             _issued += count;
             return true;
+        }
+    }
+
+    /// <inheritdoc />
+    public void StopReadingWhenBehind()
+    {
+        lock (_gate)
+        {
+            _stopWhenBehind = true;
+            Signal();
+        }
+    }
+
+    /// <summary>
+    /// After a window wait returned false: if that was <see cref="StopReadingWhenBehind"/>, the input ends here for
+    /// the consumer, who gets the <paramref name="total"/> results issued and then an exception saying why.
+    /// </summary>
+    public void EndInputIfStopped(long total)
+    {
+        lock (_gate)
+        {
+            if (!_stopWhenBehind || _abandoned || _fatal is not null || _total >= 0)
+            {
+                return;
+            }
+
+            _total = total;
+            _inputError = new InvalidOperationException(
+                $"Join() was called while this Imap's results were not being consumed, so the pool stopped reading its input after {total} items: " +
+                "Join does not wait for input nobody consumes. The results of those items came first; to get every result, consume the Imap before calling Join().");
+            Progress?.SetTotal(total);
+            Signal();
         }
     }
 

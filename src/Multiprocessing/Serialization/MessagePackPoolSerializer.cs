@@ -18,10 +18,11 @@ public sealed class MessagePackPoolSerializer : IPoolSerializer
     // seeds a hash key from OpenSSL (~5 ms of a cold worker's start). Not derived from
     // MessagePackSerializerOptions.Standard, whose first use initializes StandardResolver's whole chain,
     // the cost PoolResolver avoids; the settings are the same. A race creates two equal instances.
+    // Trusted data, but with a depth limit: a stream nested past it fails its task instead of overflowing a stack.
     private static MessagePackSerializerOptions? s_options;
 
     private static MessagePackSerializerOptions Options => s_options ??= new MessagePackSerializerOptions(Serialization.PoolResolver.Instance)
-        .WithSecurity(MessagePackSecurity.TrustedData);
+        .WithSecurity(MessagePackSecurity.TrustedData.WithMaximumObjectGraphDepth(Serialization.SerializationDepth.MaxReadDepth));
 
     /// <inheritdoc />
     public void Serialize<T>(IBufferWriter<byte> writer, T value)

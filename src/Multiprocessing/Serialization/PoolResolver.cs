@@ -45,11 +45,45 @@ internal sealed class PoolResolver : IFormatterResolver
         }
     }
 
+    /// <summary>The formatter inside any wrappers this resolver adds (for the test that pins the chain).</summary>
+    internal static object? Unwrap(object? formatter)
+    {
+        while (formatter is IWrappingFormatter wrapper)
+        {
+            formatter = wrapper.Inner;
+        }
+
+        return formatter;
+    }
+
     private static class Cache<T>
     {
         public static readonly IMessagePackFormatter<T>? Formatter = Find();
 
         private static IMessagePackFormatter<T>? Find()
+        {
+            // Strings keep their exact code units (Utf16String); string[] too, whose built-in formatter writes its items itself.
+            if (typeof(T) == typeof(string))
+            {
+                return (IMessagePackFormatter<T>)(object)StringFormatter.Instance;
+            }
+
+            if (typeof(T) == typeof(string[]))
+            {
+                return (IMessagePackFormatter<T>)(object)StringArrayFormatter.Instance;
+            }
+
+            var formatter = FindInChain();
+            if (typeof(T) == typeof(object) && formatter is IMessagePackFormatter<object?> typeless)
+            {
+                formatter = (IMessagePackFormatter<T>)(object)new ObjectFormatter(typeless);
+            }
+
+            // A graph nests only through references: value types (ints, tuples, structs) skip the depth count.
+            return formatter is null || typeof(T).IsValueType || formatter is IOptionlessFormatter<T> ? formatter : new DepthGuardFormatter<T>(formatter);
+        }
+
+        private static IMessagePackFormatter<T>? FindInChain()
         {
             if (CancellationTokenFormatter.Instance is IMessagePackFormatter<T> token)
             {

@@ -26,38 +26,81 @@ internal sealed class RemoteError
 
     public static RemoteError From(Exception exception, int depth = 0)
     {
+        // Every getter of a user's exception may throw (a Message built from state that is gone, say): a bad
+        // exception must fail its task with what could be read, never take the worker down with it.
         var inner = new List<RemoteError>();
         if (depth < MaxDepth)
         {
-            if (exception is AggregateException aggregate)
+            try
             {
-                inner.AddRange(aggregate.InnerExceptions.Select(e => From(e, depth + 1)));
+                if (exception is AggregateException aggregate)
+                {
+                    inner.AddRange(aggregate.InnerExceptions.Select(e => From(e, depth + 1)));
+                }
+                else if (exception.InnerException is { } single)
+                {
+                    inner.Add(From(single, depth + 1));
+                }
             }
-            else if (exception.InnerException is { } single)
+#pragma warning disable CA1031 // A getter that throws loses only what it would have given.
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
-                inner.Add(From(single, depth + 1));
+                inner.Clear();
+                inner.Add(Unreadable(exception, "InnerException", ex));
             }
         }
 
         var data = new List<KeyValuePair<string, string>>();
-        foreach (DictionaryEntry entry in exception.Data)
+        try
         {
-            if (entry.Key is string key && entry.Value is string or IConvertible)
+            foreach (DictionaryEntry entry in exception.Data)
             {
-                data.Add(new(key, Convert.ToString(entry.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+                if (entry.Key is string key && entry.Value is string or IConvertible)
+                {
+                    data.Add(new(key, Convert.ToString(entry.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+                }
             }
+        }
+#pragma warning disable CA1031 // A getter that throws loses only what it would have given.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            data.Add(new("Multiprocessing.UnreadableData", $"{ex.GetType().Name}: {Guarded(() => ex.Message, "?")}"));
         }
 
         Type type = exception.GetType();
         return new RemoteError
         {
             TypeName = exception is RemoteException remote ? remote.RemoteType : type.AssemblyQualifiedName ?? type.FullName ?? type.Name,
-            Message = exception is RemoteException r ? r.Message[(r.RemoteType.Length + 2)..] : exception.Message,
-            StackTrace = exception.StackTrace,
+            Message = Guarded(() => exception is RemoteException r ? r.Message[(r.RemoteType.Length + 2)..] : exception.Message, ex => $"({type.Name}.Message threw {ex.GetType().Name}: {Guarded(() => ex.Message, "?")})") ?? string.Empty,
+            StackTrace = Guarded(() => exception.StackTrace, ex => $"({type.Name}.StackTrace threw {ex.GetType().Name})"),
             Inner = inner,
             Data = data,
         };
     }
+
+    private static RemoteError Unreadable(Exception exception, string getter, Exception error) => new()
+    {
+        TypeName = typeof(InvalidOperationException).AssemblyQualifiedName!,
+        Message = $"{exception.GetType().Name}.{getter} threw {error.GetType().Name}: {Guarded(() => error.Message, "?")}",
+    };
+
+    private static string? Guarded(Func<string?> read, Func<Exception, string> instead)
+    {
+        try
+        {
+            return read();
+        }
+#pragma warning disable CA1031 // The caller says what to send in place of what could not be read.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return instead(ex);
+        }
+    }
+
+    private static string Guarded(Func<string?> read, string instead) => Guarded(read, _ => instead) ?? instead;
 
     /// <summary>Rebuilds the exception: the original type when it can be made here, else <see cref="RemoteException"/>.</summary>
     public Exception ToException()
@@ -80,9 +123,9 @@ internal sealed class RemoteError
     public void Write(ref MessagePackWriter writer)
     {
         writer.WriteArrayHeader(5);
-        writer.Write(TypeName);
-        writer.Write(Message);
-        writer.Write(StackTrace);
+        Utf16String.Write(ref writer, TypeName);
+        Utf16String.Write(ref writer, Message);
+        Utf16String.Write(ref writer, StackTrace);
         writer.WriteArrayHeader(Inner.Count);
         foreach (var i in Inner)
         {
@@ -92,8 +135,8 @@ internal sealed class RemoteError
         writer.WriteMapHeader(Data.Count);
         foreach (var (key, value) in Data)
         {
-            writer.Write(key);
-            writer.Write(value);
+            Utf16String.Write(ref writer, key);
+            Utf16String.Write(ref writer, value);
         }
     }
 
@@ -104,9 +147,9 @@ internal sealed class RemoteError
             throw new InvalidDataException("Malformed exception record.");
         }
 
-        string type = reader.ReadString() ?? "?";
-        string message = reader.ReadString() ?? string.Empty;
-        string? stack = reader.ReadString();
+        string type = Utf16String.Read(ref reader) ?? "?";
+        string message = Utf16String.Read(ref reader) ?? string.Empty;
+        string? stack = Utf16String.Read(ref reader);
         int innerCount = reader.ReadArrayHeader();
         var inner = new List<RemoteError>(innerCount);
         for (int i = 0; i < innerCount; i++)
@@ -118,7 +161,7 @@ internal sealed class RemoteError
         var data = new List<KeyValuePair<string, string>>(dataCount);
         for (int i = 0; i < dataCount; i++)
         {
-            data.Add(new(reader.ReadString() ?? string.Empty, reader.ReadString() ?? string.Empty));
+            data.Add(new(Utf16String.Read(ref reader) ?? string.Empty, Utf16String.Read(ref reader) ?? string.Empty));
         }
 
         return new RemoteError { TypeName = type, Message = message, StackTrace = stack, Inner = inner, Data = data };

@@ -107,8 +107,10 @@ internal sealed partial class ProcessExecutor
         {
             if (e.Data is not null)
             {
-                worker.NoteStandardError(e.Data);
-                Console.Error.WriteLine(e.Data);
+                if (worker.NoteStandardError(e.Data))
+                {
+                    Console.Error.WriteLine(e.Data);
+                }
             }
         };
         process.Exited += (_, _) => OnProcessExited(worker);
@@ -365,6 +367,12 @@ internal sealed partial class ProcessExecutor
             chunk.Fail(LostChunkError(worker, chunk, exitCode, failure));
         }
 
+        if (lost.Count == 0 && worker.HasCrashReport)
+        {
+            // No task's exception carries the crash report this time (an idle worker, or a retry): show it once here.
+            Console.Error.WriteLine($"Multiprocessing: {Describe(worker, exitCode, failure)}; the end of its standard error:{Environment.NewLine}{string.Join(Environment.NewLine, worker.StandardErrorTail())}");
+        }
+
         if (replace)
         {
             StartWorker(throwIfCannot: false);
@@ -391,7 +399,7 @@ internal sealed partial class ProcessExecutor
         string attempts = chunk.AttemptCount == 0 ? string.Empty
             : Environment.NewLine + $"It was tried {chunk.Attempts.Count + 1} times (MaxRetries = {_options.MaxRetries}); earlier attempts: " + string.Join("; ", chunk.Attempts) + ".";
         string message = $"{Describe(worker, exitCode, failure)} while running {what}. The worker was replaced; other tasks are unaffected." + attempts +
-            (tail.Length > 0 ? Environment.NewLine + "Last lines on its standard error:" + Environment.NewLine + string.Join(Environment.NewLine, tail) : string.Empty);
+            (tail.Length > 0 ? Environment.NewLine + (worker.HasCrashReport ? "Its crash report on standard error (not shown on the console):" : "Last lines on its standard error:") + Environment.NewLine + string.Join(Environment.NewLine, tail) : string.Empty);
         return new WorkerCrashedException(message, worker.Index, worker.ProcessId, exitCode, signal, tail);
     }
 

@@ -27,6 +27,8 @@ internal sealed class WorkerProcess : IDisposable
     private readonly object _writeLock = new();
     private readonly HashSet<int> _defined = [];
     private readonly Queue<string> _stderrTail = new();
+    private string? _crashReport;
+    private long _stderrLeftOut;
     private readonly PooledBufferWriter _headers = new();
     private int _lost;
 
@@ -89,25 +91,77 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>True the first time only: the loss of a worker is handled once, whoever notices first.</summary>
     public bool MarkLost() => Interlocked.Exchange(ref _lost, 1) == 0;
 
-    public void NoteStandardError(string line)
+    /// <summary>
+    /// Keeps a line the worker wrote to stderr; true when it should go to the parent's console now. From the first
+    /// line of a crash report the runtime writes as the process dies (a stack overflow's can run to 55,000 lines)
+    /// nothing more goes to the console: the report goes once, capped, into the crash's exception.
+    /// </summary>
+    public bool NoteStandardError(string line)
     {
         lock (_stderrTail)
         {
+            if (_crashReport is null && IsCrashReport(line))
+            {
+                // What came before was the tasks' own output, shown already; the report starts afresh.
+                _crashReport = line;
+                _stderrTail.Clear();
+                _stderrLeftOut = 0;
+                return false;
+            }
+
             _stderrTail.Enqueue(line);
-            while (_stderrTail.Count > StderrLinesKept)
+            if (_stderrTail.Count > StderrLinesKept)
             {
                 _stderrTail.Dequeue();
+                _stderrLeftOut++;
             }
+
+            return _crashReport is null;
         }
     }
 
+    /// <summary>
+    /// The lines for a crash's exception: the last ones it wrote; after a crash report, its first line, how many
+    /// lines were left out, and its last lines.
+    /// </summary>
     public string[] StandardErrorTail()
     {
         lock (_stderrTail)
         {
-            return [.. _stderrTail];
+            if (_crashReport is null)
+            {
+                return [.. _stderrTail];
+            }
+
+            var lines = new List<string>(StderrLinesKept + 2) { _crashReport };
+            if (_stderrLeftOut > 0)
+            {
+                lines.Add($"... ({_stderrLeftOut:N0} lines left out)");
+            }
+
+            lines.AddRange(_stderrTail);
+            return [.. lines];
         }
     }
+
+    /// <summary>True when the worker wrote a crash report that went to no console (its exception shows it).</summary>
+    public bool HasCrashReport
+    {
+        get
+        {
+            lock (_stderrTail)
+            {
+                return _crashReport is not null;
+            }
+        }
+    }
+
+    /// <summary>The first line the .NET runtime writes to stderr when it ends a process for an unhandled failure.</summary>
+    private static bool IsCrashReport(string line) =>
+        line.StartsWith("Unhandled exception. ", StringComparison.Ordinal)
+        || line.StartsWith("Process terminated. ", StringComparison.Ordinal)
+        || line.StartsWith("Fatal error.", StringComparison.Ordinal)
+        || line == "Stack overflow.";
 
     public void SendInit(byte[] initBody)
     {
