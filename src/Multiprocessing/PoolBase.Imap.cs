@@ -55,7 +55,12 @@ public abstract partial class PoolBase
         var function = _executor.Prepare(func, invoke, nameof(func));
         int size = sizeOf(function);
         int window = (int)Math.Min(int.MaxValue / 2, Math.Max((long)size * Processes * 4, MinReadAhead));
-        var job = new StreamJob<TResult>(ordered, window) { Progress = progress is null ? null : new ProgressReporter(progress, null) };
+        StreamJob<TResult>? created = null;
+        var job = created = new StreamJob<TResult>(ordered, window)
+        {
+            Progress = progress is null ? null : new ProgressReporter(progress, null),
+            OnAbandoned = () => _executor.Cancel(created!),
+        };
         _streams[job] = job.Fail;
         if (cancellationToken.CanBeCanceled)
         {

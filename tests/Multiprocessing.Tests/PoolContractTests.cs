@@ -843,6 +843,47 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void ImapUnordered_LeftAfterTheFirstResult_DropsTheTasksNotYetStarted()
+    {
+        // The guide's "first result" pattern: after First(), the call's other tasks are not wanted.
+        using var gate = new Gate();
+        using var pool = CreatePool(new PoolOptions { Processes = 1, CancellationGracePeriod = Timeout });
+        var pairs = Enumerable.Range(0, 10).Select(i => (i, gate.Path)).ToList();
+        int first = pool.ImapUnordered(static ((int X, string Gate) p) => Tasks.FastGatedThenMarked(p.X, p.Gate), pairs, 1).First();
+        Assert.Equal(0, first);
+        gate.Open(); // item 1 was running: it finishes
+        Assert.Equal(9, pool.Apply(Tasks.Square, 3));
+        pool.Close();
+        Assert.True(pool.Join(Timeout));
+        var ran = Enumerable.Range(2, 8).Where(i => File.Exists($"{gate.Path}.ran.{i}")).ToList();
+        foreach (int i in ran)
+        {
+            File.Delete($"{gate.Path}.ran.{i}");
+        }
+
+        Assert.Empty(ran);
+    }
+
+    [Fact]
+    public async Task ImapUnorderedAsync_WithCancellation_StopsAtTheNextStepEvenWithResultsBuffered()
+    {
+        using var pool = CreatePool();
+        using var cts = new CancellationTokenSource();
+        int n = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var v in pool.ImapUnorderedAsync(Tasks.Identity, Enumerable.Range(0, 100_000)).WithCancellation(cts.Token))
+            {
+                if (++n == 10)
+                {
+                    cts.Cancel();
+                }
+            }
+        });
+        Assert.Equal(10, n);
+    }
+
+    [Fact]
     public async Task ImapAsync_FiniteInput_YieldsInInputOrder()
     {
         using var pool = CreatePool();

@@ -253,6 +253,8 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
                 (TResult Value, Exception? Error) slot = default;
                 bool done = false;
                 Task? wait = null;
+                // WithCancellation is honoured at every step, also while results are already buffered.
+                cancellationToken.ThrowIfCancellationRequested();
                 lock (_gate)
                 {
                     if (!TryTakeUnderLock(out slot, out done))
@@ -297,12 +299,24 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
     {
         _registration.Dispose();
         Activity?.Stop();
+        bool early;
         lock (_gate)
         {
+            early = _total < 0 || _consumed < _total;
             _abandoned = true;
             Signal();
         }
+
+        // A consumer that left early wants none of the rest (Python keeps running it): queued chunks are
+        // dropped as abandoned, and those a worker holds are skipped or see their token, after the lock.
+        if (early)
+        {
+            OnAbandoned?.Invoke();
+        }
     }
+
+    /// <summary>Stops the chunks workers hold for this stream (set once, before the stream is handed out).</summary>
+    public Action? OnAbandoned { get; init; }
 
     /// <summary>Under the lock: the next result, the end, or false when the consumer must wait.</summary>
     private bool TryTakeUnderLock(out (TResult Value, Exception? Error) slot, out bool done)
