@@ -88,14 +88,14 @@ internal sealed partial class ProcessExecutor : Executor
         new InitMessage { SerializerType = serializerType.AssemblyQualifiedName, Initializer = initializer, InitArgs = initArgs, MaxMemoryPerChild = options.MaxMemoryPerChild ?? 0, StampEachItem = options.TaskTimeout is not null, MaxConcurrencyPerWorker = options.MaxConcurrencyPerWorker }.Write(initBody);
         _initBody = initBody.ToArray();
 
+        _launcher = WorkerLauncher.Create(options.StartMethod);
+        _listener = new WorkerListener(OnConnected);
         if (options.TaskTimeout is { } limit)
         {
             var period = TimeSpan.FromTicks(Math.Clamp(limit.Ticks / 10, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
             _watchdog = new Timer(_ => KillOverdueWorkers(), null, period, period);
         }
 
-        _launcher = WorkerLauncher.Create(options.StartMethod);
-        _listener = new WorkerListener(OnConnected);
         try
         {
             for (int i = 0; i < Processes; i++)
@@ -106,6 +106,7 @@ internal sealed partial class ProcessExecutor : Executor
         catch
         {
             Terminate(new PoolTerminatedException("The pool could not start."));
+            _watchdog?.Dispose();
             _listener.Dispose();
             throw;
         }

@@ -289,6 +289,16 @@ internal sealed class WorkerProcess : IDisposable
             Bulk?.Dispose();
         }
 
+        // Process.Dispose leaves the redirected stdin pipe to the finalizer.
+        try
+        {
+            Process.StandardInput.Dispose();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        {
+            // Never started, or the pipe is broken already.
+        }
+
         Process.Dispose();
         Status.Dispose();
     }
