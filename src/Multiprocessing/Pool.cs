@@ -1,3 +1,4 @@
+using Multiprocessing.Dispatch;
 using Multiprocessing.Workers;
 
 namespace Multiprocessing;
@@ -46,6 +47,12 @@ public sealed class Pool : PoolBase
     /// </summary>
     ~Pool()
     {
+        // A constructor that threw (bad options, no workers) left nothing running, and maybe no executor.
+        if ((Executor as Executor) is not { } executor)
+        {
+            return;
+        }
+
         if (IsRunning)
         {
             try
@@ -63,9 +70,8 @@ public sealed class Pool : PoolBase
             }
         }
 
-        var executor = Executor;
         executor.Terminate(new PoolTerminatedException("The pool was garbage-collected without Dispose()."));
-        Callbacks.Dispose();
+        Callbacks?.Dispose();
 
         // The workers' directory goes once they have exited; not on the finalizer thread, which must not wait.
         ThreadPool.UnsafeQueueUserWorkItem(static e => e.Join(TimeSpan.FromSeconds(30)), executor, preferLocal: false);

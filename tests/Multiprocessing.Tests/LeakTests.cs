@@ -44,6 +44,24 @@ public sealed class LeakTests
         Assert.Equal(49, result.Get(Timeout));
     }
 
+    [Fact]
+    public void Pool_ConstructorThrew_IsFinalizedQuietly()
+    {
+        // The finalizer runs on a half-built pool too (no executor): a throw there would end this process.
+        FailToConstruct();
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        using var pool = new Pool(1);
+        Assert.Equal(4, pool.Apply(Support.Tasks.Square, 2));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FailToConstruct() => Assert.Throws<ArgumentException>(() => new Pool(new PoolOptions { Processes = 0 }));
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference[] MapAndForget(ThreadedPool pool)
     {

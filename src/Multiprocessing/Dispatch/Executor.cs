@@ -30,9 +30,10 @@ internal abstract class Executor
     /// <exception cref="ArgumentException">It cannot.</exception>
     public abstract FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName);
 
-    /// <summary>Makes a chunk of <paramref name="items"/>; serializes them for processes.</summary>
+    /// <summary>Makes a chunk of <paramref name="items"/>; serializes them for processes. With <paramref name="oneCall"/>
+    /// the chunk is an Apply's one task, whose arguments errors name arg1…arg4 rather than iterable.</summary>
     /// <exception cref="ArgumentException">An item cannot be sent to a worker.</exception>
-    public abstract Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start);
+    public abstract Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start, bool oneCall = false);
 
     /// <summary>Queues chunks; each is settled exactly once (completed or failed) unless its job is abandoned first.</summary>
     public abstract void Enqueue(IReadOnlyList<Chunk> chunks);

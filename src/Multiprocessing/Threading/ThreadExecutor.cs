@@ -39,7 +39,7 @@ internal sealed class ThreadExecutor : Executor
     public override FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName)
         => new(user, invoke, null, 0);
 
-    public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start)
+    public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start, bool oneCall = false)
         => new ThreadChunk<TArgs, TResult>(function.Invoke, items, job, start);
 
     public override void Enqueue(IReadOnlyList<Chunk> chunks)

@@ -61,6 +61,9 @@ internal sealed class WorkerProcess : IDisposable
 
     public int ChunksAssigned { get; set; }
 
+    /// <summary>True from launch until it is ready or gone: it counts toward the starts allowed at once.</summary>
+    public bool HoldsStartSlot { get; set; }
+
     public bool InitializerFailed { get; set; }
 
     /// <summary>Why this worker is being recycled (MaxTasksPerChild, MaxMemoryPerChild), if it is.</summary>
