@@ -1,4 +1,3 @@
-using Multiprocessing.Dispatch;
 using Multiprocessing.Workers;
 
 namespace Multiprocessing;
@@ -45,37 +44,7 @@ public sealed class Pool : PoolBase
     /// A pool dropped without <see cref="PoolBase.Dispose"/> terminates its workers when it is collected, with a
     /// warning, as Python's does (ResourceWarning); its machinery holds it only weakly, and a pending result holds it.
     /// </summary>
-    ~Pool()
-    {
-        // A constructor that threw (bad options, no workers) left nothing running, and maybe no executor.
-        if ((Executor as Executor) is not { } executor)
-        {
-            return;
-        }
-
-        if (IsRunning)
-        {
-            try
-            {
-                Diagnostics.PoolLog.PoolNotDisposed(Options.EffectiveLogger, nameof(Pool), Processes);
-                if (Options.Logger is null)
-                {
-                    Console.Error.WriteLine($"Multiprocessing: a Pool with {Processes} worker(s) was garbage-collected without Dispose(); its workers are terminated.");
-                }
-            }
-#pragma warning disable CA1031 // An exception on the finalizer thread ends the process; a failing logger must not.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-        }
-
-        executor.Terminate(new PoolTerminatedException("The pool was garbage-collected without Dispose()."));
-        Callbacks?.Dispose();
-
-        // The workers' directory goes once they have exited; not on the finalizer thread, which must not wait.
-        ThreadPool.UnsafeQueueUserWorkItem(static e => e.Join(TimeSpan.FromSeconds(30)), executor, preferLocal: false);
-    }
+    ~Pool() => Dispatch.UndisposedPool.Finalized(this, nameof(Pool));
 
     /// <summary>
     /// Overrides <see cref="PoolOptions.TaskTimeout"/> for the calls made in a <c>using</c> scope:

@@ -32,6 +32,15 @@ public sealed class LeakTests
     }
 
     [Fact]
+    public void ThreadedPool_DroppedWithoutDispose_IsCollectedAndWarns()
+    {
+        var logger = new RecordingLogger();
+        var pool = StartAndDropThreaded(logger);
+        Assert.True(CollectUntil(() => !pool.IsAlive), "the pool was never collected");
+        Assert.Single(logger.Entries, e => e.EventId.Name == "PoolNotDisposed");
+    }
+
+    [Fact]
     public void Pool_DroppedWithResultPending_StaysAliveUntilTheResultIsDone()
     {
         var result = SubmitAndDrop();
@@ -76,6 +85,14 @@ public sealed class LeakTests
         var pool = new Pool(new PoolOptions { Processes = 2, Logger = logger });
         int[] pids = [.. pool.Map(Support.Tasks.WorkerPid, Enumerable.Range(0, 8), 1).Distinct()];
         return (new WeakReference(pool), pids);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference StartAndDropThreaded(ILogger logger)
+    {
+        var pool = new ThreadedPool(new PoolOptions { Processes = 2, Logger = logger });
+        Assert.Equal([0, 1, 4], pool.Map(static (int x) => x * x, [0, 1, 2]));
+        return new WeakReference(pool);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
