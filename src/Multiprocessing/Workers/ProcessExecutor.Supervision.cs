@@ -173,6 +173,9 @@ internal sealed partial class ProcessExecutor
                     ReleaseStartSlot(worker);
                 }
 
+                // Never launched, so never lost: nothing else releases its handles and ring names.
+                _listener.Forget(worker);
+                worker.Dispose();
                 throw error;
             }
 
