@@ -37,18 +37,25 @@ internal static class Program
         {
             Description = "Show a live progress bar while the pool hashes (Spectre.Console), fed by Map's progress reports.",
         };
-        processesOption.Validators.Add(r =>
+        // Parsed here rather than by the default converter, whose error names the type System.Nullable`1[System.Int32].
+        processesOption.CustomParser = r => ParseInteger(r, "--processes", 1, PoolDefaults.MaxProcesses);
+        chunksizeOption.CustomParser = r => ParseInteger(r, "--chunksize", 1, int.MaxValue);
+        pathArgument.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 1)
+            foreach (var token in r.Tokens)
             {
-                r.AddError("--processes must be at least 1.");
-            }
-        });
-        chunksizeOption.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1)
-            {
-                r.AddError("--chunksize must be at least 1.");
+                if (token.Value.StartsWith('-'))
+                {
+                    r.AddError($"Unknown option '{token.Value}'.");
+                }
+                else if (Directory.Exists(token.Value))
+                {
+                    r.AddError($"'{token.Value}' is a directory; give a word list file, one word per line.");
+                }
+                else if (!File.Exists(token.Value))
+                {
+                    r.AddError($"No such file: '{token.Value}'.");
+                }
             }
         });
 
@@ -61,6 +68,25 @@ internal static class Program
         };
         root.SetAction(parse => Run(parse.GetValue(pathArgument), parse.GetValue(processesOption), parse.GetValue(chunksizeOption), parse.GetValue(progressOption)));
         return root.Parse(args).Invoke();
+    }
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>; otherwise a parse error naming the option.</summary>
+    private static int? ParseInteger(System.CommandLine.Parsing.ArgumentResult result, string name, int min, int max)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n))
+        {
+            result.AddError($"{name} needs a whole number (was '{text}').");
+            return null;
+        }
+
+        if (n < min || n > max)
+        {
+            result.AddError(max == int.MaxValue ? $"{name} must be at least {min} (was {n})." : $"{name} must be between {min} and {max} (was {n}).");
+            return null;
+        }
+
+        return n;
     }
 
     /// <summary>The task (see <see cref="WordHash.HashWord"/>, shared with the benchmark).</summary>
@@ -83,11 +109,6 @@ internal static class Program
         {
             words = WordList.Generate(DefaultWordCount);
             source = $"the built-in generator (xorshift64, seed 0x{WordList.Seed:X}; first words: {string.Join(' ', words.Take(3))})";
-        }
-        else if (!path.Exists)
-        {
-            Console.Error.WriteLine($"No such file: {path.FullName}");
-            return 2;
         }
         else
         {

@@ -41,6 +41,12 @@ public sealed class Pool : PoolBase
     }
 
     /// <summary>
+    /// A pool dropped without <see cref="PoolBase.Dispose"/> terminates its workers when it is collected, with a
+    /// warning, as Python's does (ResourceWarning); its machinery holds it only weakly, and a pending result holds it.
+    /// </summary>
+    ~Pool() => Dispatch.UndisposedPool.Finalized(this, nameof(Pool));
+
+    /// <summary>
     /// Overrides <see cref="PoolOptions.TaskTimeout"/> for the calls made in a <c>using</c> scope:
     /// <c>using (Pool.WithTaskTimeout(TimeSpan.FromSeconds(5))) { pool.Map(…); }</c>. A task running longer
     /// is killed with its worker and fails with <see cref="TaskTimeoutException"/>.

@@ -153,7 +153,7 @@ public abstract partial class PoolBase
         var job = new ListJob<TResult, TResult>(1, result, static r => r[0]);
 
         // Serialized before it is queued: an argument that cannot cross fails here, at the call.
-        Chunk chunk = _executor.CreateChunk(function, [args], job, 0);
+        Chunk chunk = _executor.CreateChunk(function, [args], job, 0, oneCall: true);
         Trace(job, "Apply", func, 1);
         Submit([chunk]);
         WireCancellation(job, result, cancellationToken);

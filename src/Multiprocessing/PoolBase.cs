@@ -32,7 +32,7 @@ public abstract partial class PoolBase : IPool
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _callbacks = new CallbackQueue(OnCallbackFailed);
+        _callbacks = new CallbackQueue(this, static (pool, exception, isError) => ((PoolBase)pool).OnCallbackFailed(exception, isError));
         _executor = createExecutor(options);
         _executor.Owner = this;
         Diagnostics.PoolTelemetry.Register(this);
@@ -116,6 +116,9 @@ public abstract partial class PoolBase : IPool
     }
 
     internal CallbackQueue Callbacks => _callbacks;
+
+    /// <summary>Neither closed nor terminated (for the finalizer's warning).</summary>
+    internal bool IsRunning => Volatile.Read(ref _state) == Running;
 
     internal long QueuedChunks => _executor.QueuedChunks;
 

@@ -15,6 +15,13 @@ public static class PoolDefaults
     /// <summary>How many initializer failures in a row break the pool: 3.</summary>
     public const int MaxInitializerFailures = 3;
 
+    /// <summary>
+    /// The most workers <see cref="PoolOptions.Processes"/> may ask for: 1024. Each worker process is a runtime
+    /// of its own (tens of MB); past this a typo (<c>--processes 100000</c>) would exhaust memory or the
+    /// per-user process limit before the first task runs.
+    /// </summary>
+    public const int MaxProcesses = 1024;
+
     /// <summary>The number of worker processes when none is given: <see cref="Environment.ProcessorCount"/>.</summary>
     public static int Processes => Environment.ProcessorCount;
 }

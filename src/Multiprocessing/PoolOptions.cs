@@ -10,7 +10,7 @@ namespace Multiprocessing;
 /// </summary>
 public sealed record PoolOptions
 {
-    /// <summary>The number of workers; <see langword="null"/> means <see cref="Environment.ProcessorCount"/>.</summary>
+    /// <summary>The number of workers, 1 to <see cref="PoolDefaults.MaxProcesses"/>; <see langword="null"/> means <see cref="Environment.ProcessorCount"/>.</summary>
     public int? Processes { get; init; }
 
     /// <summary>
@@ -99,6 +99,10 @@ public sealed record PoolOptions
         if (Processes is { } p && p < 1)
         {
             problems.Add($"Processes must be at least 1 (was {p}).");
+        }
+        else if (Processes > PoolDefaults.MaxProcesses)
+        {
+            problems.Add($"Processes must be at most PoolDefaults.MaxProcesses = {PoolDefaults.MaxProcesses} (was {Processes}).");
         }
 
         if (MaxTasksPerChild is { } m && m < 1)

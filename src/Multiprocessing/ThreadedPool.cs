@@ -30,4 +30,7 @@ public sealed class ThreadedPool : PoolBase
         : base(options, static o => new ThreadExecutor(o))
     {
     }
+
+    /// <summary>A pool dropped without <see cref="PoolBase.Dispose"/> ends its threads when it is collected, with a warning.</summary>
+    ~ThreadedPool() => Dispatch.UndisposedPool.Finalized(this, nameof(ThreadedPool));
 }

@@ -28,4 +28,7 @@ internal static partial class PoolLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Worker {WorkerIndex} (pid {ProcessId}) killed: a cancelled task ignored its token for {GracePeriod}")]
     public static partial void CancelledTaskKilled(ILogger logger, int workerIndex, int processId, TimeSpan gracePeriod);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "A {Pool} with {Processes} worker(s) was garbage-collected without Dispose(); its workers are terminated. Dispose pools (using var pool = ...) to stop them when you choose")]
+    public static partial void PoolNotDisposed(ILogger logger, string pool, int processes);
 }

@@ -10,11 +10,17 @@ namespace Multiprocessing.Dispatch;
 internal sealed class CallbackQueue : IDisposable
 {
     private readonly BlockingCollection<(Action Callback, bool IsError)> _queue = [];
-    private readonly Action<Exception, bool> _onFailure;
+    private readonly Action<object, Exception, bool> _onFailure;
+
+    // Weak: the callback thread must not keep a pool dropped without Dispose from being collected.
+    private readonly WeakReference<object> _owner;
     private readonly Lazy<Thread> _thread;
 
-    public CallbackQueue(Action<Exception, bool> onFailure)
+    /// <param name="owner">Passed to <paramref name="onFailure"/>; held weakly.</param>
+    /// <param name="onFailure">Reports a callback's exception (true: an error callback); a static delegate, so it roots nothing.</param>
+    public CallbackQueue(object owner, Action<object, Exception, bool> onFailure)
     {
+        _owner = new WeakReference<object>(owner);
         _onFailure = onFailure;
         _thread = new Lazy<Thread>(() =>
         {
@@ -68,7 +74,14 @@ internal sealed class CallbackQueue : IDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _onFailure(ex, isError);
+            if (_owner.TryGetTarget(out var owner))
+            {
+                _onFailure(owner, ex, isError);
+            }
+            else
+            {
+                Console.Error.WriteLine($"Multiprocessing: a callback threw {ex.GetType().Name}: {ex.Message} (its pool was garbage-collected).");
+            }
         }
     }
 }

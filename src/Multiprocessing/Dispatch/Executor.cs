@@ -9,8 +9,16 @@ internal abstract class Executor
 {
     public abstract int Processes { get; }
 
-    /// <summary>The pool this executor serves (set once the pool is built).</summary>
-    public PoolBase? Owner { get; set; }
+    // Weak: the executor is rooted by its threads and timers, and a pool dropped without Dispose must still be
+    // collectable, so that its finalizer can stop the workers. Work in flight keeps it alive through its job.
+    private WeakReference<PoolBase>? _owner;
+
+    /// <summary>The pool this executor serves (set once the pool is built; null once it is collected).</summary>
+    public PoolBase? Owner
+    {
+        get => _owner is { } weak && weak.TryGetTarget(out var pool) ? pool : null;
+        set => _owner = value is null ? null : new WeakReference<PoolBase>(value);
+    }
 
     /// <summary>Chunks waiting for a worker (for the queue-length gauge).</summary>
     public abstract long QueuedChunks { get; }
@@ -22,12 +30,23 @@ internal abstract class Executor
     /// <exception cref="ArgumentException">It cannot.</exception>
     public abstract FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName);
 
-    /// <summary>Makes a chunk of <paramref name="items"/>; serializes them for processes.</summary>
+    /// <summary>Makes a chunk of <paramref name="items"/>; serializes them for processes. With <paramref name="oneCall"/>
+    /// the chunk is an Apply's one task, whose arguments errors name arg1…arg4 rather than iterable.</summary>
     /// <exception cref="ArgumentException">An item cannot be sent to a worker.</exception>
-    public abstract Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start);
+    public abstract Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start, bool oneCall = false);
 
     /// <summary>Queues chunks; each is settled exactly once (completed or failed) unless its job is abandoned first.</summary>
     public abstract void Enqueue(IReadOnlyList<Chunk> chunks);
+
+    /// <summary>Ties each chunk's job to the pool, so that a pool with work queued or running is not collected.</summary>
+    protected void KeepOwnerAlive(IReadOnlyList<Chunk> chunks)
+    {
+        var owner = Owner;
+        for (int i = 0; i < chunks.Count; i++)
+        {
+            chunks[i].Job.Pool ??= owner;
+        }
+    }
 
     /// <summary>Starts sending queued chunks; called after <see cref="Enqueue"/>, outside the pool's lock.</summary>
     public virtual void Dispatch()

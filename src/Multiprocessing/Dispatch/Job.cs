@@ -13,6 +13,12 @@ internal abstract class Job
     /// <summary>The call's progress sink, if it has one.</summary>
     public ProgressReporter? Progress { get; init; }
 
+    /// <summary>
+    /// The pool that runs the job: held so that a pool is never collected while a result someone holds (or a
+    /// chunk the executor holds) still needs it, as Python's results hold their pool.
+    /// </summary>
+    public PoolBase? Pool { get; set; }
+
     /// <summary>The call's trace span, when someone listens to the Multiprocessing activity source.</summary>
     public System.Diagnostics.Activity? Activity { get; set; }
 

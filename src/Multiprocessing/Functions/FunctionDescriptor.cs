@@ -64,9 +64,9 @@ internal sealed class FunctionDescriptor
 
             if (fields.Length > 0)
             {
-                string captured = string.Join(", ", fields.Select(f => f.Name.StartsWith("<>4__this", StringComparison.Ordinal) ? "this" : f.Name));
+                string captured = string.Join(", ", CapturedNames(targetType).Distinct());
                 throw new ArgumentException(
-                    $"The lambda {name} captures variables ({captured}), which cannot be sent to a worker process. " +
+                    $"The lambda {name} captures variables{(captured.Length > 0 ? $" ({captured})" : " of its enclosing method")}, which cannot be sent to a worker process. " +
                     "Pass them as task arguments instead (or through PoolOptions.InitArgs), and mark the lambda 'static' so the compiler checks it; " +
                     "or use ThreadedPool, which runs any delegate.",
                     parameterName);
@@ -221,7 +221,99 @@ internal sealed class FunctionDescriptor
         };
     }
 
-    internal static string Display(MethodInfo m) => m.DeclaringType is { } t ? $"{t.Name}.{m.Name}" : m.Name;
+    /// <summary>
+    /// The name a person recognises: <c>Type.Method</c>, <c>lambda in Type.Method</c>, <c>Local (local function in
+    /// Type.Method)</c>, and for top-level statements just <c>Main</c>, never the compiler's <c>&lt;&lt;Main&gt;$&gt;b__0</c>.
+    /// </summary>
+    internal static string Display(MethodInfo m)
+    {
+        Type? type = m.DeclaringType;
+
+        // Lambdas live in compiler-generated classes (<>c, <>c__DisplayClass0_0) nested in the user's type.
+        while (type is not null && type.Name.StartsWith('<') && type.DeclaringType is not null)
+        {
+            type = type.DeclaringType;
+        }
+
+        return FriendlyName(m.Name, type?.Name);
+    }
+
+    /// <summary>The names of the variables a closure captures, as written: no compiler fields (cached delegates,
+    /// <c>&lt;&gt;4__this</c> becomes <c>this</c>, an enclosing scope's captures are listed as its variables).</summary>
+    internal static IEnumerable<string> CapturedNames(Type closure)
+    {
+        foreach (var field in closure.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            string name = field.Name;
+            if (name.StartsWith("<>4__this", StringComparison.Ordinal))
+            {
+                yield return "this";
+            }
+            else if (name.Contains("<>8__locals", StringComparison.Ordinal))
+            {
+                foreach (string inner in CapturedNames(field.FieldType))
+                {
+                    yield return inner;
+                }
+            }
+            else if (!name.Contains('<', StringComparison.Ordinal))
+            {
+                yield return name;
+            }
+            else if (name.StartsWith('<') && name.IndexOf('>', StringComparison.Ordinal) is > 1 and int close && name.AsSpan(close).StartsWith(">5__"))
+            {
+                // A variable hoisted by an iterator or async method: <name>5__2.
+                yield return name[1..close];
+            }
+        }
+    }
+
+    internal static string FriendlyName(string method, string? typeName)
+    {
+        if (!method.StartsWith('<'))
+        {
+            return typeName is null ? method : $"{typeName}.{method}";
+        }
+
+        // <Outer>b__0_1 is a lambda in Outer; <Outer>g__Name|0_1 the local function Name; Outer may itself be
+        // mangled (a lambda in a local function), and <Main>$ is the entry point of top-level statements.
+        int close = MatchingClose(method);
+        if (close < 0)
+        {
+            return method;
+        }
+
+        string outer = method[1..close];
+        string where = outer == "<Main>$" ? "Main"
+            : outer.StartsWith('<') ? FriendlyName(outer, typeName)
+            : typeName is null ? outer : $"{typeName}.{outer}";
+        string rest = method[(close + 1)..];
+        if (rest.StartsWith("g__", StringComparison.Ordinal))
+        {
+            int bar = rest.IndexOf('|', StringComparison.Ordinal);
+            return $"{(bar > 3 ? rest[3..bar] : rest[3..])} (local function in {where})";
+        }
+
+        return rest.StartsWith("b__", StringComparison.Ordinal) ? $"lambda in {where}" : where;
+    }
+
+    private static int MatchingClose(string name)
+    {
+        int depth = 0;
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (name[i] == '<')
+            {
+                depth++;
+            }
+            else if (name[i] == '>' && --depth == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     private static Type TypeOf(string name) => Type.GetType(name, throwOnError: true)!;
 }

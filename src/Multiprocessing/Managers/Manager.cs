@@ -28,7 +28,7 @@ public sealed class Manager : IDisposable, IAsyncDisposable
     private readonly ManagerServer _server;
 
     /// <summary>Starts a manager with a fresh key, listening in a fresh private directory.</summary>
-    /// <exception cref="System.Net.Sockets.SocketException">The socket could not be created.</exception>
+    /// <exception cref="InvalidOperationException">The socket or its directory could not be created (the message names the temp directory and TMPDIR).</exception>
     public Manager() => _server = new ManagerServer();
 
     /// <summary>For tests: a manager with the shared-memory fast path on, off, or on the server's side only.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Multiprocessing.Protocol;
 
 /// <summary>
@@ -38,9 +36,18 @@ internal sealed class BulkChannel : IDisposable
             return null;
         }
 
-        string random = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        return Path.Combine(Directory, $"mpnet-{Environment.ProcessId}-{random}-{workerIndex}");
+        // The owner's pid and start time lead the name, so a later pool sweeps it if this process is killed.
+        return Path.Combine(Directory, Workers.OwnedNames.New(Workers.OwnedNames.RingPrefix, 12) + "-" + workerIndex.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// Removes the names of the rings this side created: a worker whose parent died calls it before it ends,
+    /// since nobody else would (a large result in flight holds up to a gigabyte of memory until reboot).
+    /// </summary>
+    public void DeleteOwnFiles() => DeleteMatching(Path.GetFileName(OwnFilePrefix) + "*");
+
+    /// <summary>The path of this side's ring files, less the generation number.</summary>
+    public string OwnFilePrefix => _basePath + (_isParent ? ".p" : ".w");
 
     public void Dispose()
     {
@@ -49,17 +56,22 @@ internal sealed class BulkChannel : IDisposable
         if (_isParent)
         {
             // Names the worker created and never saw mapped, or ours it never opened.
-            try
+            DeleteMatching(Path.GetFileName(_basePath) + ".*");
+        }
+    }
+
+    private static void DeleteMatching(string pattern)
+    {
+        try
+        {
+            foreach (string path in System.IO.Directory.EnumerateFiles(Directory, pattern))
             {
-                foreach (string path in System.IO.Directory.EnumerateFiles(Directory, Path.GetFileName(_basePath) + ".*"))
-                {
-                    File.Delete(path);
-                }
+                File.Delete(path);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Best effort: the directory is gone or not ours.
-            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the directory is gone or not ours.
         }
     }
 }

@@ -39,11 +39,12 @@ internal sealed class ThreadExecutor : Executor
     public override FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName)
         => new(user, invoke, null, 0);
 
-    public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start)
+    public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start, bool oneCall = false)
         => new ThreadChunk<TArgs, TResult>(function.Invoke, items, job, start);
 
     public override void Enqueue(IReadOnlyList<Chunk> chunks)
     {
+        KeepOwnerAlive(chunks);
         foreach (ThreadChunk chunk in chunks)
         {
             if (_broken is { } broken)
@@ -95,29 +96,9 @@ internal sealed class ThreadExecutor : Executor
             }
 
             int tasks = 0;
-            foreach (var chunk in _queue.GetConsumingEnumerable())
+            while (TryRunNext(index, out bool ran))
             {
-                if (_terminated)
-                {
-                    chunk.Fail(new PoolTerminatedException("The pool was terminated before this task started."));
-                    continue;
-                }
-
-                if (chunk.Job.IsAbandoned)
-                {
-                    continue;
-                }
-
-                _running[index] = chunk;
-                long started = System.Diagnostics.Stopwatch.GetTimestamp();
-                chunk.Run();
-                if (Diagnostics.PoolTelemetry.TaskDuration.Enabled)
-                {
-                    Diagnostics.PoolTelemetry.TaskDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds / Math.Max(1, chunk.Count));
-                }
-
-                _running.TryRemove(index, out _);
-                if (_options.MaxTasksPerChild is { } max && ++tasks >= max)
+                if (ran && _options.MaxTasksPerChild is { } max && ++tasks >= max)
                 {
                     Diagnostics.PoolTelemetry.WorkerExited("recycle");
                     StartThread();
@@ -135,6 +116,50 @@ internal sealed class ThreadExecutor : Executor
                 _allExited.Set();
             }
         }
+    }
+
+    /// <summary>
+    /// Takes one chunk and runs it (<paramref name="ran"/>) or skips it (the pool was terminated, its call
+    /// abandoned); false once the queue is completed. A method of its own, so that nothing of
+    /// the chunk (its arguments, its job and the results) stays on this thread's stack while it waits for the
+    /// next: Python's test_release_task_refs.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private bool TryRunNext(int index, out bool ran)
+    {
+        ran = false;
+        ThreadChunk? chunk;
+        try
+        {
+            chunk = _queue.Take();
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        if (_terminated)
+        {
+            chunk.Fail(new PoolTerminatedException("The pool was terminated before this task started."));
+            return true;
+        }
+
+        if (chunk.Job.IsAbandoned)
+        {
+            return true;
+        }
+
+        _running[index] = chunk;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        chunk.Run();
+        if (Diagnostics.PoolTelemetry.TaskDuration.Enabled)
+        {
+            Diagnostics.PoolTelemetry.TaskDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds / Math.Max(1, chunk.Count));
+        }
+
+        _running.TryRemove(index, out _);
+        ran = true;
+        return true;
     }
 
     private bool RunInitializer()

@@ -28,6 +28,7 @@ internal sealed partial class ProcessExecutor
             }
         }
 
+        KeepOwnerAlive(chunks);
         Exception? broken;
         lock (_gate)
         {

@@ -42,6 +42,36 @@ internal sealed partial class ProcessExecutor
         }
     }
 
+    /// <summary>
+    /// How many workers may be starting (launched, not yet ready) at once: a runtime's start is mostly CPU, so more
+    /// at once only compete, and a pool of hundreds must not launch them all before the first one works.
+    /// </summary>
+    internal static int MaxConcurrentStarts => Math.Max(4, 2 * Environment.ProcessorCount);
+
+    /// <summary>Launched workers not yet ready (for tests and diagnostics).</summary>
+    internal int StartingWorkers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _starting;
+            }
+        }
+    }
+
+    /// <summary>Workers launched and not yet gone (for tests and diagnostics).</summary>
+    internal int LaunchedWorkers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _workers.Count;
+            }
+        }
+    }
+
     private void StartWorker(bool throwIfCannot)
     {
         lock (_gate)
@@ -50,6 +80,15 @@ internal sealed partial class ProcessExecutor
             {
                 return;
             }
+
+            if (_starting >= MaxConcurrentStarts)
+            {
+                // Started when a starting worker becomes ready or is lost (ReleaseStartSlot).
+                _deferredStarts++;
+                return;
+            }
+
+            _starting++;
         }
 
         int index = Interlocked.Increment(ref _nextWorkerIndex) - 1;
@@ -64,6 +103,11 @@ internal sealed partial class ProcessExecutor
         {
             // The pool's directory is gone: the pool was shut down while this replacement was decided.
             process.Dispose();
+            lock (_gate)
+            {
+                _starting--;
+            }
+
             if (throwIfCannot)
             {
                 throw new InvalidOperationException($"Cannot start a worker: {ex.Message}", ex);
@@ -83,11 +127,13 @@ internal sealed partial class ProcessExecutor
         var worker = new WorkerProcess(index, process, process.StartInfo.Environment[WorkerEnvironment.Token]!, status)
         {
             Bulk = bulkBase is null ? null : new BulkChannel(bulkBase, isParent: true),
+            HoldsStartSlot = true,
         };
         lock (_gate)
         {
             if (_terminated)
             {
+                ReleaseStartSlot(worker);
                 worker.Dispose();
                 return;
             }
@@ -120,14 +166,18 @@ internal sealed partial class ProcessExecutor
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            var error = new InvalidOperationException($"Cannot start a worker process ({_launcher.Description}): {ex.Message}", ex);
+            var error = new InvalidOperationException(StartRefused(index, ex), ex);
             if (throwIfCannot)
             {
                 lock (_gate)
                 {
                     _workers.Remove(worker);
+                    ReleaseStartSlot(worker);
                 }
 
+                // Never launched, so never lost: nothing else releases its handles and ring names.
+                _listener.Forget(worker);
+                worker.Dispose();
                 throw error;
             }
 
@@ -193,6 +243,7 @@ internal sealed partial class ProcessExecutor
 
     private void OnReady(WorkerProcess worker)
     {
+        bool startNext;
         lock (_gate)
         {
             if (worker.State == WorkerState.Starting)
@@ -202,7 +253,72 @@ internal sealed partial class ProcessExecutor
 
             _everReady = true;
             _startFailuresInRow = 0;
+            startNext = ReleaseStartSlot(worker);
         }
+
+        if (startNext)
+        {
+            StartWorker(throwIfCannot: false);
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: the worker is no longer starting. True when a deferred start should now be made (outside the
+    /// lock); deferred starts are dropped once nothing needs them (terminated, broken, closed with nothing queued).
+    /// </summary>
+    private bool ReleaseStartSlot(WorkerProcess worker)
+    {
+        if (!worker.HoldsStartSlot)
+        {
+            return false;
+        }
+
+        worker.HoldsStartSlot = false;
+        _starting--;
+        if (_terminated || _broken is not null || (_closed && _pending.Count == 0))
+        {
+            _deferredStarts = 0;
+        }
+
+        if (_deferredStarts == 0)
+        {
+            return false;
+        }
+
+        _deferredStarts--;
+        return true;
+    }
+
+    /// <summary>Why a worker could not be launched, with the limit that was probably hit.</summary>
+    private string StartRefused(int index, Exception ex)
+    {
+        int live;
+        lock (_gate)
+        {
+            live = _workers.Count(w => w.State != WorkerState.Dead);
+        }
+
+        return $"The operating system refused to start worker {index} ({_launcher.Description}) with {live} worker(s) already running (Processes = {Processes}): {ex.Message.TrimEnd('.')}." +
+            ProcessLimitNote() + " Lower PoolOptions.Processes, or raise the limit.";
+    }
+
+    /// <summary>On Linux, the per-user process limit (ulimit -u), which is what refuses a fork most often.</summary>
+    internal static string ProcessLimitNote()
+    {
+        try
+        {
+            if (OperatingSystem.IsLinux() && File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max processes", StringComparison.Ordinal)) is { } line)
+            {
+                string[] fields = line["Max processes".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                return $" The per-user process limit (ulimit -u) is {fields[0]}; memory may also be exhausted.";
+            }
+        }
+        catch (IOException)
+        {
+            // No /proc: say nothing about limits.
+        }
+
+        return string.Empty;
     }
 
     private void OnRetire(WorkerProcess worker)
@@ -228,14 +344,21 @@ internal sealed partial class ProcessExecutor
     private void OnInitializerFailed(WorkerProcess worker, Exception error)
     {
         bool breakNow;
+        bool startNext;
         lock (_gate)
         {
             worker.InitializerFailed = true;
             worker.State = WorkerState.Stopping;
+            startNext = ReleaseStartSlot(worker);
             _startFailuresInRow++;
 
             // Python respawns forever here (the guide's "Exception Handling in Worker Initialization").
             breakNow = !_everReady || _startFailuresInRow >= _options.MaxInitializerFailures;
+        }
+
+        if (startNext && !breakNow)
+        {
+            StartWorker(throwIfCannot: false);
         }
 
         if (breakNow)
@@ -286,11 +409,13 @@ internal sealed partial class ProcessExecutor
         bool expected;
         bool wasStarting;
         bool replace;
+        bool startDeferred;
         Exception? breakWith = null;
         lock (_gate)
         {
             expected = worker.State == WorkerState.Stopping;
             wasStarting = worker.State == WorkerState.Starting;
+            startDeferred = ReleaseStartSlot(worker);
             worker.State = WorkerState.Dead;
             _workers.Remove(worker);
             lost = [.. worker.InFlight.Values.OrderBy(c => c.Id)];
@@ -374,6 +499,11 @@ internal sealed partial class ProcessExecutor
         }
 
         if (replace)
+        {
+            StartWorker(throwIfCannot: false);
+        }
+
+        if (startDeferred && breakWith is null)
         {
             StartWorker(throwIfCannot: false);
         }

@@ -54,6 +54,8 @@ internal sealed partial class ProcessExecutor : Executor
     private bool _terminated;
     private Exception? _broken;
     private int _startFailuresInRow;
+    private int _starting;
+    private int _deferredStarts;
     private bool _everReady;
 
     public ProcessExecutor(PoolOptions options)
@@ -88,14 +90,14 @@ internal sealed partial class ProcessExecutor : Executor
         new InitMessage { SerializerType = serializerType.AssemblyQualifiedName, Initializer = initializer, InitArgs = initArgs, MaxMemoryPerChild = options.MaxMemoryPerChild ?? 0, StampEachItem = options.TaskTimeout is not null, MaxConcurrencyPerWorker = options.MaxConcurrencyPerWorker }.Write(initBody);
         _initBody = initBody.ToArray();
 
+        _launcher = WorkerLauncher.Create(options.StartMethod);
+        _listener = new WorkerListener(OnConnected);
         if (options.TaskTimeout is { } limit)
         {
             var period = TimeSpan.FromTicks(Math.Clamp(limit.Ticks / 10, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
             _watchdog = new Timer(_ => KillOverdueWorkers(), null, period, period);
         }
 
-        _launcher = WorkerLauncher.Create(options.StartMethod);
-        _listener = new WorkerListener(OnConnected);
         try
         {
             for (int i = 0; i < Processes; i++)
@@ -106,6 +108,7 @@ internal sealed partial class ProcessExecutor : Executor
         catch
         {
             Terminate(new PoolTerminatedException("The pool could not start."));
+            _watchdog?.Dispose();
             _listener.Dispose();
             throw;
         }
@@ -167,7 +170,7 @@ internal sealed partial class ProcessExecutor : Executor
         return new FunctionHandle<TArgs, TResult>(user, invoke, entry.Descriptor, entry.Id);
     }
 
-    public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start)
+    public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start, bool oneCall = false)
     {
         // One reusable buffer per submitting thread: a small task costs one exact-size copy, not a new
         // growable buffer and its growth.
@@ -187,11 +190,7 @@ internal sealed partial class ProcessExecutor : Executor
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            throw new ArgumentException(
-                $"An argument of {function.Descriptor!.DisplayName} ({typeof(TArgs)}) cannot be serialized to send to a worker process: {ex.GetBaseException().Message}. " +
-                "Pass plain data (primitives, strings, arrays, collections, records, classes with public members) or use ThreadedPool.",
-                "iterable",
-                ex);
+            throw ArgumentErrors.Unserializable(_serializer, function.User, function.Descriptor!.DisplayName, items, oneCall, ex);
         }
 
         // A large payload keeps the buffer it was written into rather than being copied out of it.
@@ -233,6 +232,7 @@ internal sealed partial class ProcessExecutor : Executor
         lock (_gate)
         {
             _terminated = true;
+            _deferredStarts = 0;
             failed.AddRange(_pending);
             _pending.Clear();
             foreach (var w in _workers)

@@ -23,6 +23,12 @@ internal static class WorkerHost
 
     private static RemoteTaskPool? s_taskPool;
 
+    /// <summary>This worker's rings, for the reader thread to remove their names when the parent dies.</summary>
+    private static BulkChannel? s_bulk;
+
+    /// <summary>In a worker, the path of its ring files less the generation number (for tests).</summary>
+    internal static string? OwnRingFilePrefix => s_bulk?.OwnFilePrefix;
+
     private static readonly object s_cancelGate = new();
     private static readonly HashSet<long> s_cancelledBeforeStart = [];
     private static long s_runningChunk;
@@ -78,6 +84,7 @@ internal static class WorkerHost
         Environment.SetEnvironmentVariable(WorkerEnvironment.Bulk, null);
         WorkerEnvironment.ForgetRuntimeDefaults();
         using var bulk = string.IsNullOrEmpty(bulkBase) ? null : new BulkChannel(bulkBase, isParent: false);
+        s_bulk = bulk;
         var wire = new WorkerOutput(stream, bulk?.Sender);
         using var output = new PooledBufferWriter();
 
@@ -258,7 +265,8 @@ internal static class WorkerHost
         }
 
         // The parent is gone (it closed the socket or died): a worker must never outlive it, even when
-        // its main thread is stuck in a task, so the process ends here and now.
+        // its main thread is stuck in a task, so the process ends here and now, taking its ring names along.
+        s_bulk?.DeleteOwnFiles();
         using var self = Process.GetCurrentProcess();
         self.Kill();
     }

@@ -23,20 +23,19 @@ internal sealed class WorkerListener : IDisposable
     public WorkerListener(Action<WorkerProcess, Socket, FrameReader> onConnected)
     {
         _onConnected = onConnected;
-        _directory = Path.Combine(Path.GetTempPath(), "mp-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
-        if (OperatingSystem.IsWindows())
+        OwnedNames.SweepDeadOwners();
+        _directory = PrivateDirectory.Create(OwnedNames.New(OwnedNames.PoolPrefix, 6), "the pool's socket");
+        try
         {
-            System.IO.Directory.CreateDirectory(_directory);
+            SocketPath = Path.Combine(_directory, "s");
+            _socket = PrivateDirectory.Listen(SocketPath, "the pool's socket");
         }
-        else
+        catch
         {
-            System.IO.Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            PrivateDirectory.Delete(_directory);
+            throw;
         }
 
-        SocketPath = Path.Combine(_directory, "s");
-        _socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _socket.Bind(new UnixDomainSocketEndPoint(SocketPath));
-        _socket.Listen(128);
         new Thread(AcceptLoop) { IsBackground = true, Name = "Multiprocessing accept" }.Start();
     }
 
@@ -59,14 +58,7 @@ internal sealed class WorkerListener : IDisposable
         }
 
         _socket.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(_directory, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Left for the temp cleaner; it holds nothing but a dead socket.
-        }
+        PrivateDirectory.Delete(_directory);
     }
 
     private void AcceptLoop()

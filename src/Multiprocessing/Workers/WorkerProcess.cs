@@ -63,6 +63,9 @@ internal sealed class WorkerProcess : IDisposable
 
     public int ChunksAssigned { get; set; }
 
+    /// <summary>True from launch until it is ready or gone: it counts toward the starts allowed at once.</summary>
+    public bool HoldsStartSlot { get; set; }
+
     public bool InitializerFailed { get; set; }
 
     /// <summary>Why this worker is being recycled (MaxTasksPerChild, MaxMemoryPerChild), if it is.</summary>
@@ -342,6 +345,16 @@ internal sealed class WorkerProcess : IDisposable
         {
             _headers.Dispose();
             Bulk?.Dispose();
+        }
+
+        // Process.Dispose leaves the redirected stdin pipe to the finalizer.
+        try
+        {
+            Process.StandardInput.Dispose();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        {
+            // Never started, or the pipe is broken already.
         }
 
         Process.Dispose();

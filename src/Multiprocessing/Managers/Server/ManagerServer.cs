@@ -32,20 +32,19 @@ internal sealed class ManagerServer : IDisposable
             ? ManagerFastPath.Off
             : fastPath;
         _key = RandomNumberGenerator.GetBytes(ManagerHandshake.KeyLength);
-        _directory = Path.Combine(Path.GetTempPath(), "mpm-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
-        if (OperatingSystem.IsWindows())
+        Workers.OwnedNames.SweepDeadOwners();
+        _directory = Workers.PrivateDirectory.Create(Workers.OwnedNames.New(Workers.OwnedNames.ManagerPrefix, 6), "the manager's socket");
+        Endpoint = Path.Combine(_directory, "m");
+        try
         {
-            Directory.CreateDirectory(_directory);
+            _listener = Workers.PrivateDirectory.Listen(Endpoint, "the manager's socket");
         }
-        else
+        catch
         {
-            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Workers.PrivateDirectory.Delete(_directory);
+            throw;
         }
 
-        Endpoint = Path.Combine(_directory, "m");
-        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _listener.Bind(new UnixDomainSocketEndPoint(Endpoint));
-        _listener.Listen(128);
         _acceptThread = new Thread(AcceptLoop) { IsBackground = true, Name = "Multiprocessing manager accept" };
         _acceptThread.Start();
     }
@@ -128,26 +127,11 @@ internal sealed class ManagerServer : IDisposable
         }
 
         _acceptThread.Join(TimeSpan.FromSeconds(5));
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Left for the temp cleaner; it holds nothing but a dead socket.
-        }
-
+        Workers.PrivateDirectory.Delete(_directory);
         if (_segmentDirectory is { } segments)
         {
-            try
-            {
-                // Processes that mapped a segment keep their mapping; the names go now.
-                Directory.Delete(segments, recursive: true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Left for the temp cleaner.
-            }
+            // Processes that mapped a segment keep their mapping; the names go now.
+            Workers.PrivateDirectory.Delete(segments);
         }
     }
 
@@ -223,13 +207,13 @@ internal sealed class ManagerServer : IDisposable
                     throw new IOException("No shared-memory segments on Windows.");
                 }
 
-                // A name of its own (128 random bits), not the socket directory's: that one can be seen in the temp
+                // A name of its own (the owner's pid and start time, then 128 random bits), not the socket directory's: that one can be seen in the temp
                 // directory's listing, and another user could create the /dev/shm twin first and then swap our
                 // files inside it. A directory that turns out not to be 0700 is not used.
                 const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
                 string shm = "/dev/shm";
                 string directory = Directory.Exists(shm)
-                    ? Path.Combine(shm, "mpm-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))
+                    ? Path.Combine(shm, Workers.OwnedNames.New(Workers.OwnedNames.ManagerPrefix, 16))
                     : Path.Combine(_directory, "s");
                 Directory.CreateDirectory(directory, Private);
                 if (File.GetUnixFileMode(directory) != Private)

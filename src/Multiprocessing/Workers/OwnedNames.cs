@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace Multiprocessing.Workers;
+
+/// <summary>
+/// Names of the files and directories a process leaves in the temp directory and in <c>/dev/shm</c> carry
+/// their owner: <c>{prefix}-{pid}-{start}-{random}</c>, where start is the owner's start time. A process
+/// killed by SIGKILL cannot clean up, so every new pool and manager sweeps the entries whose owner is dead;
+/// the start time tells a reused pid from the owner.
+/// </summary>
+internal static class OwnedNames
+{
+    /// <summary>The shared-memory directory on Linux.</summary>
+    public const string SharedMemory = "/dev/shm";
+
+    /// <summary>The pool's socket and status directory in the temp directory.</summary>
+    public const string PoolPrefix = "mp";
+
+    /// <summary>The manager's socket directory (temp directory) and segment directory (<c>/dev/shm</c>).</summary>
+    public const string ManagerPrefix = "mpm";
+
+    /// <summary>A worker connection's shared rings (<c>/dev/shm</c>).</summary>
+    public const string RingPrefix = "mpnet";
+
+    private static readonly Lazy<long> s_ownStart = new(() => StartTime(Environment.ProcessId) ?? 0);
+
+    /// <summary>A fresh name owned by this process, with <paramref name="randomBytes"/> random bytes in hex.</summary>
+    public static string New(string prefix, int randomBytes)
+        => string.Create(CultureInfo.InvariantCulture, $"{prefix}-{Environment.ProcessId}-{s_ownStart.Value}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(randomBytes))}");
+
+    /// <summary>The owner's pid and start time in a name made by <see cref="New"/>, or false for any other name.</summary>
+    public static bool TryParse(string name, string prefix, out int pid, out long start)
+    {
+        pid = 0;
+        start = 0;
+        string[] parts = name.Split('-');
+        return parts.Length >= 4 && parts[0] == prefix
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out pid)
+            && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out start)
+            && parts[3].Length > 0 && !parts[3].AsSpan().ContainsAnyExcept("0123456789abcdef");
+    }
+
+    /// <summary>Whether the process that made a name is still running (false for a reused pid).</summary>
+    public static bool IsAlive(int pid, long start)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return start == s_ownStart.Value;
+        }
+
+        return StartTime(pid) is { } actual && actual == start;
+    }
+
+    /// <summary>
+    /// Deletes what dead owners left: pool and manager directories in the temp directory, manager segment
+    /// directories and ring files in <c>/dev/shm</c>. Best effort: an entry another user owns, or one that
+    /// goes away meanwhile, is skipped.
+    /// </summary>
+    public static void SweepDeadOwners()
+    {
+        Sweep(Path.GetTempPath(), PoolPrefix, ManagerPrefix);
+        if (OperatingSystem.IsLinux())
+        {
+            Sweep(SharedMemory, ManagerPrefix, RingPrefix);
+        }
+    }
+
+    private static void Sweep(string directory, params string[] prefixes)
+    {
+        IEnumerable<string> entries;
+        try
+        {
+            entries = Directory.EnumerateFileSystemEntries(directory, "mp*");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (string path in entries)
+            {
+                string name = Path.GetFileName(path);
+                foreach (string prefix in prefixes)
+                {
+                    if (TryParse(name, prefix, out int pid, out long start) && !IsAlive(pid, start))
+                    {
+                        Delete(path);
+                        break;
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The directory changed under the enumeration: the next pool sweeps the rest.
+        }
+    }
+
+    private static void Delete(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+
+            // A link is never followed: someone else may have planted it to point at our files.
+            if (info.LinkTarget is not null || !info.Attributes.HasFlag(FileAttributes.Directory))
+            {
+                File.Delete(path);
+            }
+            else
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Another user's (the sticky bit keeps it), or gone already.
+        }
+    }
+
+    /// <summary>
+    /// A process's start time in clock ticks since boot (Linux: field 22 of <c>/proc/{pid}/stat</c>), or null
+    /// when it does not exist. Elsewhere the start time <see cref="System.Diagnostics.Process"/> reports.
+    /// </summary>
+    internal static long? StartTime(int pid)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                string stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+
+                // The fields after the command name (which may hold spaces and parentheses) start after the last ')'.
+                string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return fields[0] is "Z" or "X" ? null : long.Parse(fields[19], CultureInfo.InvariantCulture);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited ? null : process.StartTime.ToUniversalTime().Ticks / TimeSpan.TicksPerSecond;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}
