@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using MessagePack;
 using Multiprocessing.Functions;
 using Multiprocessing.Protocol;
+using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
 
 namespace Multiprocessing.Workers;
@@ -29,14 +30,12 @@ internal sealed class RemoteTaskPool(Action<PooledBufferWriter> send, IPoolSeria
         using (var frame = new PooledBufferWriter())
         {
             int start = FrameWriter.Begin(frame, FrameKind.Submit);
-            FrameWriter.Int64(frame, id);
-            FrameWriter.Int32(frame, chunksize ?? 0);
-            int lengthAt = frame.Reserve(4);
+            int headerAt = frame.Reserve(SubmitHeader.Size);
             int before = frame.WrittenCount;
             var writer = new MessagePackWriter(frame);
             descriptor.Write(ref writer);
             writer.Flush();
-            BinaryPrimitives.WriteInt32LittleEndian(frame.WrittenSpan.Slice(lengthAt, 4), frame.WrittenCount - before);
+            new SubmitHeader(id, chunksize ?? 0, frame.WrittenCount - before).WriteTo(frame.WrittenSpan.Slice(headerAt, SubmitHeader.Size));
             try
             {
                 serializer.Serialize(frame, items);
