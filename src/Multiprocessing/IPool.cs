@@ -56,6 +56,19 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The pool is disposed.</exception>
     void Join();
 
+    /// <summary>
+    /// Completes when the pool has shut down — after <see cref="Close"/> or <see cref="Terminate"/> (or disposal), once
+    /// the workers have exited and the callbacks have run. It never completes while the pool is running.
+    /// </summary>
+    Task Completion { get; }
+
+    /// <summary>Waits, without blocking the caller, for the workers to exit and the callbacks to run, after <see cref="Close"/> or <see cref="Terminate"/>.</summary>
+    /// <param name="cancellationToken">Stops the wait (not the shutdown): the task fails with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>A task that completes with <see cref="Completion"/>.</returns>
+    /// <exception cref="InvalidOperationException">The pool is still running (neither closed nor terminated).</exception>
+    /// <exception cref="ObjectDisposedException">The pool is disposed.</exception>
+    Task JoinAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Waits at most <paramref name="timeout"/> for the workers to exit and the callbacks to run.</summary>
     /// <param name="timeout">How long to wait.</param>
     /// <returns>True if everything finished in time.</returns>

@@ -60,6 +60,7 @@ public abstract partial class PoolBase : IPool
         }
 
         CloseExecutorWhenFed();
+        WatchCompletion();
     }
 
     /// <inheritdoc />
@@ -176,6 +177,8 @@ public abstract partial class PoolBase : IPool
         {
             fail(reason);
         }
+
+        WatchCompletion();
     }
 
     private void CloseExecutorWhenFed()

@@ -894,6 +894,57 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public async Task Completion_Running_NotCompletedUntilClosedAndJoined()
+    {
+        using var gate = new Gate();
+        using var pool = CreatePool(2);
+        var blocked = pool.ApplyAsync(Tasks.WaitForGate, gate.Path);
+        Task completion = pool.Completion;
+        Assert.False(completion.IsCompleted);
+        pool.Close();
+        Assert.False(completion.IsCompleted);
+        gate.Open();
+        await completion.WaitAsync(Timeout);
+        Assert.True(blocked.IsReady);
+    }
+
+    [Fact]
+    public void JoinAsync_Running_ThrowsInvalidOperation()
+    {
+        using var pool = CreatePool(1);
+        Assert.Throws<InvalidOperationException>(() => { _ = pool.JoinAsync(); });
+    }
+
+    [Fact]
+    public async Task JoinAsync_AfterClose_CompletesOnceCallbacksHaveRun()
+    {
+        using var pool = CreatePool(2);
+        int called = 0;
+        _ = pool.ApplyAsync(Tasks.Square, 3, callback: _ => Interlocked.Exchange(ref called, 1));
+        pool.Close();
+        await pool.JoinAsync().WaitAsync(Timeout);
+        Assert.Equal(1, Volatile.Read(ref called));
+        Assert.True(pool.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public async Task JoinAsync_TokenCancelled_StopsWaitingButNotTheShutdown()
+    {
+        using var gate = new Gate();
+        using var pool = CreatePool(1);
+        var blocked = pool.ApplyAsync(Tasks.WaitForGate, gate.Path);
+        pool.Close();
+        using var cts = new CancellationTokenSource();
+        Task join = pool.JoinAsync(cts.Token);
+        Assert.False(join.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => join.WaitAsync(Timeout));
+        gate.Open();
+        await pool.JoinAsync().WaitAsync(Timeout);
+        Assert.True(blocked.IsSuccessful);
+    }
+
+    [Fact]
     public void Processes_ReportsConfiguredCount()
     {
         using var pool = CreatePool(3);
