@@ -15,4 +15,30 @@ namespace Multiprocessing;
 public static partial class PoolExtensions
 {
     private static IPool Core(IPool pool) => pool ?? throw new ArgumentNullException(nameof(pool));
+
+    /// <summary>
+    /// Each item with the call's token beside it, for a task function whose last parameter is a token. In a worker
+    /// process the token is replaced by the worker's own as the item is read (it travels as nothing); on threads
+    /// the task gets the call's token itself.
+    /// </summary>
+    private static IEnumerable<(T, CancellationToken)> WithToken<T>(IEnumerable<T> iterable, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(iterable);
+        return iterable.Select(item => (item, cancellationToken));
+    }
+
+    /// <summary>As <see cref="WithToken{T}(IEnumerable{T}, CancellationToken)"/>, for an asynchronous input.</summary>
+    private static IAsyncEnumerable<(T, CancellationToken)> WithToken<T>(IAsyncEnumerable<T> iterable, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(iterable);
+        return Pair(iterable, cancellationToken);
+
+        static async IAsyncEnumerable<(T, CancellationToken)> Pair(IAsyncEnumerable<T> source, CancellationToken token, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken reading = default)
+        {
+            await foreach (T item in source.WithCancellation(reading).ConfigureAwait(false))
+            {
+                yield return (item, token);
+            }
+        }
+    }
 }

@@ -945,6 +945,73 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void ApplyAsync_TokenFunctionCancelledWhileRunning_TaskSeesThePoolsToken()
+    {
+        using var gate = new Gate();
+        string marker = gate.Path + ".cancelled";
+        using var pool = CreatePool(new PoolOptions { Processes = 1, CancellationGracePeriod = TimeSpan.FromSeconds(30) });
+        using var cts = new CancellationTokenSource();
+        var running = pool.ApplyAsync(CancelTasks.WaitForCancellation, marker, cancellationToken: cts.Token);
+        Assert.True(Gate.WaitOpen(marker + ".started", Timeout), "the task never started");
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => running.Get(Timeout));
+        Assert.True(Gate.WaitOpen(marker, Timeout), "the running task never saw its token fire");
+        File.Delete(marker);
+        File.Delete(marker + ".started");
+    }
+
+    [Fact]
+    public async Task ApplyAndApplyAsync_TokenFunctionsOfZeroToThreeArguments_RunWithoutADummyArgument()
+    {
+        using var pool = CreatePool(2);
+        Assert.Equal(0, pool.Apply(TokenTasks.Zero));
+        Assert.Equal(1, pool.Apply(TokenTasks.One, 1));
+        Assert.Equal(3, pool.Apply(TokenTasks.Two, 1, 2));
+        Assert.Equal(6, pool.Apply(TokenTasks.Three, 1, 2, 3));
+        Assert.Equal(0, await pool.ApplyAsync(TokenTasks.Zero));
+        Assert.Equal(1, await pool.ApplyAsync(TokenTasks.One, 1));
+        Assert.Equal(3, await pool.ApplyAsync(TokenTasks.Two, 1, 2));
+        Assert.Equal(6, await pool.ApplyAsync(TokenTasks.Three, 1, 2, 3, callback: static _ => { }));
+        Assert.Equal(8, pool.Apply(TokenTasks.DoubleLater, 4));
+        Assert.Equal(5, await pool.ApplyAsync(static async (int a, int b, CancellationToken t) => { await Task.Delay(1, t); return a + b; }, 2, 3));
+    }
+
+    [Fact]
+    public async Task MapAndImapForms_TokenFunction_RunEveryItemWithoutADummyArgument()
+    {
+        using var pool = CreatePool(2);
+        var items = Enumerable.Range(0, 20).ToList();
+        var expected = items.Select(x => x * 2).ToList();
+        Assert.Equal(expected, pool.Map(static (int x, CancellationToken t) => t.IsCancellationRequested ? -1 : x * 2, items));
+        Assert.Equal(expected, await pool.MapAsync(TokenTasks.DoubleLater, items, chunksize: 3));
+        Assert.Equal(expected, pool.Imap(static (int x, CancellationToken t) => x * 2, items, 4).ToList());
+        Assert.Equal(expected, pool.ImapUnordered(TokenTasks.DoubleLater, items).Order().ToList());
+        Assert.Equal(expected, await Collect(pool.ImapAsync(static async (int x, CancellationToken t) => { await Task.Yield(); return x * 2; }, items)));
+        Assert.Equal(expected, (await Collect(pool.ImapUnorderedAsync(static (int x, CancellationToken t) => x * 2, Produce(20)))).Order());
+
+        static async Task<List<int>> Collect(IAsyncEnumerable<int> source)
+        {
+            var list = new List<int>();
+            using var timeout = new CancellationTokenSource(Timeout);
+            await foreach (int x in source.WithCancellation(timeout.Token))
+            {
+                list.Add(x);
+            }
+
+            return list;
+        }
+
+        static async IAsyncEnumerable<int> Produce(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                await Task.Yield();
+                yield return i;
+            }
+        }
+    }
+
+    [Fact]
     public void Processes_ReportsConfiguredCount()
     {
         using var pool = CreatePool(3);

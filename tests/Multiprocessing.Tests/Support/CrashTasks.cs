@@ -228,3 +228,21 @@ public static class TaskFunctions
         throw new InvalidOperationException($"async failure {a + b}");
     }
 }
+
+/// <summary>Task functions whose last parameter is the token the pool supplies.</summary>
+public static class TokenTasks
+{
+    public static int Zero(CancellationToken token) => token.IsCancellationRequested ? -1 : 0;
+
+    public static int One(int a, CancellationToken token) => token.IsCancellationRequested ? -1 : a;
+
+    public static int Two(int a, int b, CancellationToken token) => token.IsCancellationRequested ? -1 : a + b;
+
+    public static int Three(int a, int b, int c, CancellationToken token) => token.IsCancellationRequested ? -1 : a + b + c;
+
+    public static async ValueTask<int> DoubleLater(int x, CancellationToken token)
+    {
+        await Task.Yield();
+        return token.IsCancellationRequested ? -1 : x * 2;
+    }
+}
