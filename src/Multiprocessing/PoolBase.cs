@@ -60,6 +60,7 @@ public abstract partial class PoolBase : IPool
         }
 
         CloseExecutorWhenFed();
+        WatchCompletion();
     }
 
     /// <inheritdoc />
@@ -189,6 +190,8 @@ public abstract partial class PoolBase : IPool
         {
             fail(reason);
         }
+
+        WatchCompletion();
     }
 
     private void CloseExecutorWhenFed()

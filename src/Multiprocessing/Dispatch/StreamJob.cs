@@ -7,7 +7,7 @@ namespace Multiprocessing.Dispatch;
 /// arrive. The producer (the pool's feeder for this call) may run at most <c>window</c> items ahead of the
 /// consumer, which is what lets an infinite input work in bounded memory.
 /// </summary>
-internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, IAsyncEnumerable<TResult>, IFedStream
+internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>, IFedStream
 {
     private readonly object _gate = new();
     private readonly bool _ordered;

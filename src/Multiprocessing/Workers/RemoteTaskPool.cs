@@ -18,10 +18,11 @@ internal sealed class RemoteTaskPool(Action<PooledBufferWriter> send, IPoolSeria
     private readonly ConcurrentDictionary<long, TaskCompletionSource<(bool Ok, byte[] Body)>> _pending = new();
     private long _nextRequest;
 
-    public async Task<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null)
+    public async Task<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
+        cancellationToken.ThrowIfCancellationRequested();
         var descriptor = FunctionDescriptor.Create(func, nameof(func));
         T[] items = [.. iterable];
         long id = Interlocked.Increment(ref _nextRequest);
@@ -50,7 +51,8 @@ internal sealed class RemoteTaskPool(Action<PooledBufferWriter> send, IPoolSeria
             send(frame);
         }
 
-        var (ok, body) = await reply.Task.ConfigureAwait(false);
+        // The wire has no cancel message for a follow-up: a cancelled wait stops waiting, and its reply is dropped.
+        var (ok, body) = await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (!ok)
         {
             var reader = new MessagePackReader(body);
