@@ -69,7 +69,7 @@ internal static class CommonErrors
     private static int CallInApplyAsync()
     {
         // pool.ApplyAsync(AllDone()) does not compile:
-        Py.Note("pool.ApplyAsync(Task()) does not compile here: error CS1503: Argument 1: cannot convert from 'string' to 'System.Func<string>' (Python: TypeError: 'str' object is not callable, from the worker).");
+        Py.Note("pool.ApplyAsync(Task()) does not compile here: error CS1503: Argument 1: cannot convert from 'string' to 'System.Action' (Python: TypeError: 'str' object is not callable, from the worker).");
         Py.Note("the fix, as in the guide: pass the method, pool.ApplyAsync(Task):");
         using var pool = new Pool();
         var result = pool.ApplyAsync(AllDone);

@@ -8,6 +8,9 @@ namespace Guide.Examples;
 /// <summary>The guide's "Common Questions When Using the Multiprocessing Pool".</summary>
 internal static class CommonQuestions
 {
+    /// <summary>How long a task or the main waits at a start barrier before giving up (workers start slowly on a busy machine).</summary>
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
+
     public static Example[] Examples =>
     [
         new("stop-tasks", "How Do You Safely Stop Running Tasks?", StopTasks),
@@ -24,9 +27,10 @@ internal static class CommonQuestions
 
     // --- How Do You Safely Stop Running Tasks? ---
 
-    private static bool StoppableTask(int identifier, EventProxy stop)
+    private static bool StoppableTask(int identifier, EventProxy stop, BarrierProxy running)
     {
         Console.WriteLine($"Task {identifier} running");
+        running.SignalAndWait(s_startTimeout);
         for (int i = 0; i < 10; i++)
         {
             Py.Sleep(1);
@@ -45,11 +49,13 @@ internal static class CommonQuestions
     {
         using var manager = new Manager();
         var stop = manager.Event();
+        var running = manager.Barrier(5);
         // Four workers, so that the four tasks run at once as on the guide's 8-core machine.
         using var pool = new Pool(4);
-        WarmUp(pool);
-        var items = Enumerable.Range(0, 4).Select(i => (i, stop)).ToList();
-        var result = pool.StarmapAsync(StoppableTask, items);
+        var items = Enumerable.Range(0, 4).Select(i => (i, stop, running)).ToList();
+        var result = pool.StarmapAsync(StoppableTask, items, chunksize: 1);
+        // The guide's sleep(2) assumes the workers start at once; here the moment starts when all four tasks run.
+        running.SignalAndWait(s_startTimeout);
         Py.Sleep(2);
         Console.WriteLine("Safely stopping all tasks");
         stop.Set();
@@ -60,9 +66,10 @@ internal static class CommonQuestions
 
     // --- How to Kill All Tasks? ---
 
-    private static bool LongTask(int identifier)
+    private static bool LongTask(int identifier, BarrierProxy running)
     {
         Console.WriteLine($"Task {identifier} running");
+        running.SignalAndWait(s_startTimeout);
         for (int i = 0; i < 10; i++)
         {
             Py.Sleep(1);
@@ -74,9 +81,11 @@ internal static class CommonQuestions
 
     private static int KillTasks()
     {
+        using var manager = new Manager();
+        var running = manager.Barrier(5);
         using var pool = new Pool(4);
-        WarmUp(pool);
-        _ = pool.MapAsync(LongTask, Enumerable.Range(0, 4), chunksize: 1);
+        _ = pool.StarmapAsync(LongTask, Enumerable.Range(0, 4).Select(i => (i, running)), chunksize: 1);
+        running.SignalAndWait(s_startTimeout);
         Py.Sleep(2);
         Console.WriteLine("Killing all tasks");
         pool.Terminate();
@@ -115,10 +124,13 @@ internal static class CommonQuestions
     private static int FirstResult()
     {
         using var pool = new Pool();
-        var it = pool.ImapUnordered(SlowRandomTask, Enumerable.Range(0, 30));
+        // chunksize: 1 is Python's default for imap_unordered; ours would choose 4 here (30 items, 2 workers), and a
+        // chunk's results come back together, so First() would be the first of the first chunk to finish.
+        var it = pool.ImapUnordered(SlowRandomTask, Enumerable.Range(0, 30), chunksize: 1);
         var (identifier, value) = it.First();
         Console.WriteLine($"First result: identifier={identifier}, value={Py.Str(value)}");
         Console.WriteLine("Terminating remaining tasks");
+        Py.Note("chunksize: 1 is passed: it is Python's default for imap_unordered, but ours chooses automatically for a counted input, whose chunk's results arrive together.");
         return 0;
     }
 
@@ -277,21 +289,5 @@ internal static class CommonQuestions
         pool.Starmap(LockedTask, Enumerable.Range(0, 10).Select(i => (i, sharedLock)));
         Console.WriteLine("Done");
         return 0;
-    }
-
-    /// <summary>Runs a task on every worker before the example starts, so the guide's (scaled) sleeps are not spent starting workers.</summary>
-    private static void WarmUp(Pool pool)
-    {
-        var seen = new HashSet<int>();
-        for (int attempt = 0; attempt < 20 && seen.Count < pool.Processes; attempt++)
-        {
-            seen.UnionWith(pool.Map(WorkerProcessId, Enumerable.Range(0, 2 * pool.Processes), chunksize: 1));
-        }
-    }
-
-    private static int WorkerProcessId(int _)
-    {
-        Thread.Sleep(20);
-        return Environment.ProcessId;
     }
 }

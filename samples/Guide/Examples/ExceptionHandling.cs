@@ -143,9 +143,16 @@ internal static class ExceptionHandling
     private static int CallbackError()
     {
         using var pool = new Pool();
-        pool.CallbackFailed += static (_, e) => Console.WriteLine($"Exception in callback: {e.Exception.GetType().Name}: {e.Exception.Message}");
+        using var reported = new ManualResetEventSlim();
+        pool.CallbackFailed += (_, e) =>
+        {
+            Console.WriteLine($"Exception in callback: {e.Exception.GetType().Name}: {e.Exception.Message}");
+            reported.Set();
+        };
         var result = pool.ApplyAsync(TwentyTwo, callback: Handler);
         bool done = result.Wait(TimeSpan.FromSeconds(30));
+        // The event is raised just after the result becomes ready; wait for it so the lines keep the guide's order.
+        done &= reported.Wait(TimeSpan.FromSeconds(30));
         Py.Note(done
             ? $"Python's pool hangs here forever (its result thread died); here the result is ready (Get() = {result.Get()}) and the callback's exception went to the CallbackFailed event."
             : "the result was not ready within 30 s: that would be a bug.");

@@ -69,21 +69,26 @@ internal static class UsagePatterns
     private static int ImapUnorderedAsCompleted()
     {
         using var pool = new Pool();
-        foreach (var result in pool.ImapUnordered(Task, Enumerable.Range(0, 10)))
+        // chunksize: 1 is Python's default for imap_unordered; ours chooses automatically for a counted input, and a
+        // chunk's results come back together (so they would arrive in bunches, not one by one as completed).
+        foreach (var result in pool.ImapUnordered(Task, Enumerable.Range(0, 10), chunksize: 1))
         {
             Console.WriteLine($">got {Py.Str(result)}");
         }
 
+        Py.Note("chunksize: 1 is passed: it is Python's default for imap_unordered, but ours chooses automatically for a counted input, whose chunk's results arrive together.");
         return 0;
     }
 
     private static int ImapUnorderedFirst()
     {
         using var pool = new Pool();
-        var it = pool.ImapUnordered(Task, Enumerable.Range(0, 10));
+        // chunksize: 1, Python's default (see Pattern 4).
+        var it = pool.ImapUnordered(Task, Enumerable.Range(0, 10), chunksize: 1);
         // First() leaves the loop: the call's other tasks are dropped, and Dispose (the `with` block's end) terminates the pool.
         var result = it.First();
         Console.WriteLine($">got {Py.Str(result)}");
+        Py.Note("chunksize: 1 is passed: it is Python's default for imap_unordered, but ours chooses automatically for a counted input, whose chunk's results arrive together.");
         return 0;
     }
 }

@@ -34,7 +34,8 @@ internal static class WordHashing
         var (words, path) = LoadWords();
         Console.WriteLine($"Loaded {words.Length} words from {path}");
         HashSet<string> knownWords;
-        using (var pool = new Pool(4))
+        // The guide uses Pool(4) for its 4 cores and says to use the number of cores you have: the default.
+        using (var pool = new Pool())
         {
             knownWords = [.. pool.Map(HashWord, words)];
         }
