@@ -121,10 +121,18 @@ internal static class CommonErrors
         Py.Note("callback: Handler with a Handler() that takes no result does not compile here: error CS1503: Argument 2: cannot convert from 'method group' to 'System.Action<string>?' (Python: TypeError: handler() takes 0 positional arguments but 1 was given, which kills the pool's result thread: the program hangs until Control-C).");
         Py.Note("the nearest mistake that compiles, a callback that throws (as Python's does), is reported, and the result still completes:");
         using var pool = new Pool();
-        pool.CallbackFailed += static (_, e) => Console.WriteLine($"Exception in callback: {e.Exception.GetType().Name}: {e.Exception.Message}");
+        using var reported = new ManualResetEventSlim();
+        pool.CallbackFailed += (_, e) =>
+        {
+            Console.WriteLine($"Exception in callback: {e.Exception.GetType().Name}: {e.Exception.Message}");
+            reported.Set();
+        };
         var result = pool.ApplyAsync(AllDone, callback: static _ => throw new ArgumentException("handler() takes 0 positional arguments but 1 was given"));
-        Console.WriteLine(result.Get(TimeSpan.FromSeconds(30)));
-        return 0;
+        string value = result.Get(TimeSpan.FromSeconds(30));
+        // The event is raised just after the result becomes ready; wait for it so that the lines come in one order.
+        bool wasReported = reported.Wait(TimeSpan.FromSeconds(30));
+        Console.WriteLine(value);
+        return wasReported ? 0 : 1;
     }
 
     private static int NotPicklable()
