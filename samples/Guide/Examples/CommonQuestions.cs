@@ -259,8 +259,7 @@ internal static class CommonQuestions
     {
         using var pool = new Pool();
         // No Manager-hosted pool is needed: inside a task, WorkerInfo.Current.Pool is the pool itself.
-        var result = pool.ApplyAsync(PoolTask, 5, errorCallback: static error => Console.WriteLine(error.Message));
-        result.Wait(TimeSpan.FromSeconds(60));
+        _ = pool.ApplyAsync(PoolTask, 5, errorCallback: static error => Console.WriteLine(error.Message));
         pool.Close();
         pool.Join();
         Py.Note("Python prints <multiprocessing.pool.Pool state=CLOSE pool_size=8>; a task's ITaskPool has no state or size to show (it can only issue tasks).");
