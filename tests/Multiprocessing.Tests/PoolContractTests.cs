@@ -383,6 +383,16 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void Callback_Throws_ReportedBeforeGetReturns()
+    {
+        using var pool = CreatePool();
+        Exception? reported = null;
+        pool.CallbackFailed += (_, e) => reported = e.Exception;
+        Assert.Equal(9, pool.ApplyAsync(Tasks.Square, 3, callback: _ => throw new InvalidCastException("callback broke")).Get(Timeout));
+        Assert.IsType<InvalidCastException>(reported);
+    }
+
+    [Fact]
     public void MapAsync_Callback_HasRunWhenGetReturns()
     {
         // CPython's test_map_async_callbacks: what the callback collected is there right after get().
