@@ -393,6 +393,36 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void Imap_ProgressSinkWaitsForTheConsumer_DoesNotBlockIt()
+    {
+        // A progress sink is user code: it must run outside the stream's lock, or a sink that waits for the
+        // consumer (a UI thread, say) would deadlock with it.
+        using var pool = CreatePool(1);
+        using var consumed = new ManualResetEventSlim(false);
+        int waitedInVain = 0;
+        var sink = new InlineProgress(_ =>
+        {
+            if (!consumed.Wait(Timeout))
+            {
+                Interlocked.Increment(ref waitedInVain);
+            }
+        });
+        using var e = pool.Imap(Tasks.Square, [1, 2, 3], chunksize: 1, progress: sink).GetEnumerator();
+        Assert.True(e.MoveNext());
+        consumed.Set();
+        Assert.Equal(1, e.Current);
+        Assert.True(e.MoveNext());
+        Assert.True(e.MoveNext());
+        Assert.False(e.MoveNext());
+        Assert.Equal(0, waitedInVain);
+    }
+
+    private sealed class InlineProgress(Action<PoolProgress> report) : IProgress<PoolProgress>
+    {
+        public void Report(PoolProgress value) => report(value);
+    }
+
+    [Fact]
     public void MapAsync_Callback_HasRunWhenGetReturns()
     {
         // CPython's test_map_async_callbacks: what the callback collected is there right after get().

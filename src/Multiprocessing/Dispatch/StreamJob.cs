@@ -132,9 +132,10 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
             _inputError = new InvalidOperationException(
                 $"Join() was called while this Imap's results were not being consumed, so the pool stopped reading its input after {total} items: " +
                 "Join does not wait for input nobody consumes. The results of those items came first; to get every result, consume the Imap before calling Join().");
-            Progress?.SetTotal(total);
             Signal();
         }
+
+        Progress?.SetTotal(total); // the user's progress sink runs after the lock
     }
 
     /// <summary>The input ended after <paramref name="total"/> items, or threw <paramref name="error"/> there.</summary>
@@ -144,9 +145,10 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
         {
             _total = total;
             _inputError = error;
-            Progress?.SetTotal(total);
             Signal();
         }
+
+        Progress?.SetTotal(total); // the user's progress sink runs after the lock
     }
 
     /// <summary>Cancels the stream when <paramref name="token"/> fires: remaining items fail with
@@ -186,7 +188,6 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
                 return;
             }
 
-            CountSettled(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
             int f = 0;
             for (int i = 0; i < results.Length; i++)
             {
@@ -201,6 +202,9 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
 
             Signal();
         }
+
+        // Metrics and the user's progress sink run after the lock.
+        CountSettled(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
     }
 
     public override void FailChunk(long start, int count, Exception error)
@@ -212,7 +216,6 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
                 return;
             }
 
-            CountSettled(0, count);
             for (int i = 0; i < count; i++)
             {
                 Add(start + i, (default!, error));
@@ -220,6 +223,8 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
 
             Signal();
         }
+
+        CountSettled(0, count);
     }
 
     public IEnumerator<TResult> GetEnumerator()

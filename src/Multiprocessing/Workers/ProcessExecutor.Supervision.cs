@@ -18,6 +18,7 @@ internal sealed partial class ProcessExecutor
     private void KillOverdueWorkers()
     {
         List<WorkerProcess> overdue = [];
+        List<(string Function, TimeSpan Limit, int Worker, int Pid)> timedOut = [];
         lock (_gate)
         {
             foreach (var w in _workers)
@@ -30,10 +31,16 @@ internal sealed partial class ProcessExecutor
                     {
                         w.TimedOutChunk = running;
                         overdue.Add(w);
-                        PoolLog.TaskTimedOut(Logger, chunk.Descriptor.DisplayName, limit, w.Index, w.ProcessId);
+                        timedOut.Add((chunk.Descriptor.DisplayName, limit, w.Index, w.ProcessId));
                     }
                 }
             }
+        }
+
+        // The application's logger runs after the lock, never under it.
+        foreach (var (function, limit, index, pid) in timedOut)
+        {
+            PoolLog.TaskTimedOut(Logger, function, limit, index, pid);
         }
 
         foreach (var w in overdue)
