@@ -223,7 +223,16 @@ internal sealed partial class ProcessExecutor
 
                 if (stuck)
                 {
-                    Console.Error.WriteLine($"Multiprocessing: {worker} did not start within {_options.WorkerStartTimeout}; killing it.");
+                    // Through the application's logger when it has one; the console only when nobody would see it otherwise.
+                    if (_options.Logger is { } logger)
+                    {
+                        PoolLog.WorkerStartTimedOut(logger, worker.Index, _options.WorkerStartTimeout);
+                    }
+                    else
+                    {
+                        Console.Error.WriteLine($"Multiprocessing: {worker} did not start within {_options.WorkerStartTimeout}; killing it.");
+                    }
+
                     worker.Kill();
                     Lost(worker, null);
                 }
@@ -502,7 +511,15 @@ internal sealed partial class ProcessExecutor
         if (lost.Count == 0 && worker.HasCrashReport)
         {
             // No task's exception carries the crash report this time (an idle worker, or a retry): show it once here.
-            Console.Error.WriteLine($"Multiprocessing: {Describe(worker, exitCode, failure)}; the end of its standard error:{Environment.NewLine}{string.Join(Environment.NewLine, worker.StandardErrorTail())}");
+            string tail = string.Join(Environment.NewLine, worker.StandardErrorTail());
+            if (_options.Logger is { } logger)
+            {
+                PoolLog.WorkerCrashReport(logger, Describe(worker, exitCode, failure), tail);
+            }
+            else
+            {
+                Console.Error.WriteLine($"Multiprocessing: {Describe(worker, exitCode, failure)}; the end of its standard error:{Environment.NewLine}{tail}");
+            }
         }
 
         if (replace)
