@@ -336,7 +336,8 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
 
         if (_total >= 0 && _consumed >= _total)
         {
-            // Python's imap raises the input's exception where the input raised it.
+            // The input's exception comes where the input raised it, after every item read before it, whatever
+            // the chunksize (CPython's imap drops the items of the unfinished chunk).
             slot = (default!, _inputError);
             _inputError = null;
             done = slot.Error is null;
