@@ -38,7 +38,16 @@ public interface IPool : IDisposable, IAsyncDisposable
     /// <returns>The results, in the order <paramref name="ordered"/> asks for.</returns>
     IResultStream<TResult> SubmitStream<TArgs, TResult>(PoolFunction<TArgs, TResult> function, IAsyncEnumerable<TArgs> iterable, bool ordered, int? chunksize, IProgress<PoolProgress>? progress, CancellationToken cancellationToken);
 
-    // Resize(int processes) joins the core here (issue 13, item 8).
+    /// <summary>
+    /// Changes the number of workers (Python's pool cannot): grows at once; shrinks as surplus workers finish
+    /// the chunks they hold (idle ones first), so nothing is lost or run twice. <see cref="Processes"/>
+    /// reports the new size at once.
+    /// </summary>
+    /// <param name="processes">From 1 to <see cref="PoolDefaults.MaxProcesses"/>, as for the constructor.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="processes"/> is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The pool is closed or terminated.</exception>
+    /// <exception cref="ObjectDisposedException">The pool is disposed.</exception>
+    void Resize(int processes);
 
     /// <summary>Stops accepting tasks; issued tasks finish and then the workers exit: Python's <c>close()</c>.</summary>
     /// <exception cref="ObjectDisposedException">The pool is disposed.</exception>

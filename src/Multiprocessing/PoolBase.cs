@@ -44,6 +44,18 @@ public abstract partial class PoolBase : IPool
     /// <inheritdoc />
     public int Processes => _executor.Processes;
 
+    /// <inheritdoc />
+    public void Resize(int processes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(processes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(processes, PoolDefaults.MaxProcesses);
+        lock (_lifecycle)
+        {
+            ThrowIfNotRunning();
+            _executor.Resize(processes);
+        }
+    }
+
     /// <summary>The options this pool was created with.</summary>
     public PoolOptions Options { get; }
 

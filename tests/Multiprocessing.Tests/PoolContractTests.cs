@@ -425,6 +425,52 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void Resize_Grow_TheNewWorkersRunTasksAtOnce()
+    {
+        using var pool = CreatePool(1);
+        pool.Resize(3);
+        Assert.Equal(3, pool.Processes);
+        string folder = Directory.CreateTempSubdirectory("mp-resize-").FullName;
+        try
+        {
+            // Each task waits until three run at the same time: only three workers can finish them.
+            var tasks = Enumerable.Repeat((folder, 3), 3).ToList();
+            Assert.Equal([3, 3, 3], pool.Map(static ((string Folder, int Parties) p) => Tasks.ArriveAndWaitForAll(p.Folder, p.Parties), tasks, chunksize: 1));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Resize_Shrink_SurplusWorkersTakeNoNewWorkAndNothingIsLost()
+    {
+        using var pool = CreatePool(3);
+        var running = pool.MapAsync(Tasks.Square, Enumerable.Range(0, 300), chunksize: 1);
+        pool.Resize(1);
+        Assert.Equal(1, pool.Processes);
+        Assert.Equal(Enumerable.Range(0, 300).Select(x => x * x), running.Get(Timeout));
+        var workers = pool.Map(Tasks.WorkerIndex, Enumerable.Range(0, 40), chunksize: 1).Distinct().ToList();
+        Assert.Single(workers);
+        pool.Resize(2);
+        Assert.Equal(2, pool.Processes);
+        Assert.Equal(Enumerable.Range(0, 20).Select(x => x * x), pool.Map(Tasks.Square, Enumerable.Range(0, 20)));
+        pool.Close();
+        Assert.True(pool.Join(Timeout));
+    }
+
+    [Fact]
+    public void Resize_OutOfRangeOrClosed_Throws()
+    {
+        using var pool = CreatePool(1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Resize(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Resize(PoolDefaults.MaxProcesses + 1));
+        pool.Close();
+        Assert.Throws<InvalidOperationException>(() => pool.Resize(2));
+    }
+
+    [Fact]
     public void MapAsync_Callback_HasRunWhenGetReturns()
     {
         // CPython's test_map_async_callbacks: what the callback collected is there right after get().

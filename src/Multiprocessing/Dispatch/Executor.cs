@@ -9,6 +9,9 @@ internal abstract class Executor
 {
     public abstract int Processes { get; }
 
+    /// <summary>Changes how many workers the pool keeps (validated by the caller).</summary>
+    public abstract void Resize(int processes);
+
     // Weak: the executor is rooted by its threads and timers, and a pool dropped without Dispose must still be
     // collectable, so that its finalizer can stop the workers. Work in flight keeps it alive through its job.
     private WeakReference<PoolBase>? _owner;

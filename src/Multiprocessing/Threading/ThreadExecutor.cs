@@ -19,18 +19,77 @@ internal sealed class ThreadExecutor : Executor
     private int _initializerFailures;
     private volatile Exception? _broken;
     private volatile bool _terminated;
+    private readonly object _resizeGate = new();
+    private int _target;
+
+    // Threads still to leave after a shrink; each claims one before it takes its next chunk.
+    private int _surplus;
+
+    // Cancelled (and replaced) by a shrink, to wake the threads waiting for a chunk so that they claim the surplus.
+    private CancellationTokenSource _wake = new();
 
     public ThreadExecutor(PoolOptions options)
     {
         _options = options;
-        Processes = options.EffectiveProcesses;
-        for (int i = 0; i < Processes; i++)
+        _target = options.EffectiveProcesses;
+        for (int i = 0; i < _target; i++)
         {
             StartThread();
         }
     }
 
-    public override int Processes { get; }
+    public override int Processes => Volatile.Read(ref _target);
+
+    public override void Resize(int processes)
+    {
+        CancellationTokenSource? wake = null;
+        int start = 0;
+        lock (_resizeGate)
+        {
+            int delta = processes - _target;
+            _target = processes;
+            if (delta > 0)
+            {
+                // Threads that were to leave stay instead; the rest are new.
+                int kept;
+                int surplus;
+                do
+                {
+                    surplus = Volatile.Read(ref _surplus);
+                    kept = Math.Min(surplus, delta);
+                }
+                while (Interlocked.CompareExchange(ref _surplus, surplus - kept, surplus) != surplus);
+                start = delta - kept;
+            }
+            else if (delta < 0)
+            {
+                Interlocked.Add(ref _surplus, -delta);
+                wake = _wake;
+                Volatile.Write(ref _wake, new CancellationTokenSource());
+            }
+        }
+
+        wake?.Cancel();
+        for (int i = 0; i < start; i++)
+        {
+            StartThread();
+        }
+    }
+
+    private bool TryClaimSurplus()
+    {
+        int surplus;
+        do
+        {
+            surplus = Volatile.Read(ref _surplus);
+            if (surplus <= 0)
+            {
+                return false;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _surplus, surplus - 1, surplus) != surplus);
+        return true;
+    }
 
     public override long QueuedChunks => _queue.Count;
 
@@ -129,10 +188,23 @@ internal sealed class ThreadExecutor : Executor
     private bool TryRunNext(int index, out bool ran)
     {
         ran = false;
+
+        // The surplus is raised before the wake-up token is replaced: a thread that reads the new token sees it.
+        var wake = Volatile.Read(ref _wake).Token;
+        if (TryClaimSurplus())
+        {
+            Diagnostics.PoolTelemetry.WorkerExited("resize");
+            return false;
+        }
+
         ThreadChunk? chunk;
         try
         {
-            chunk = _queue.Take();
+            chunk = _queue.Take(wake);
+        }
+        catch (OperationCanceledException)
+        {
+            return true; // a shrink woke this thread: see whether it is one to leave
         }
         catch (InvalidOperationException)
         {

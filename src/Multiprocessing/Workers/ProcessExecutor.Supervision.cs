@@ -342,7 +342,7 @@ internal sealed partial class ProcessExecutor
         bool replace;
         lock (_gate)
         {
-            replace = worker.State == WorkerState.Ready && !_terminated && _broken is null && (!_closed || _pending.Count > 0);
+            replace = worker.State == WorkerState.Ready && !_terminated && _broken is null && (!_closed || _pending.Count > 0) && LiveWorkers() - 1 < _target;
             if (worker.State == WorkerState.Ready)
             {
                 worker.State = WorkerState.Retiring;
@@ -476,7 +476,7 @@ internal sealed partial class ProcessExecutor
             }
 
             replace = !_terminated && _broken is null && breakWith is null && (!expected || worker.InitializerFailed)
-                && (!_closed || _pending.Count > 0 || lost.Count > 0);
+                && (!_closed || _pending.Count > 0 || lost.Count > 0) && LiveWorkers() < _target;
             if (worker.InitializerFailed && _broken is null && breakWith is null && !_terminated)
             {
                 replace = true;

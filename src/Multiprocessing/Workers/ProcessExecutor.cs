@@ -46,6 +46,7 @@ internal sealed partial class ProcessExecutor : Executor
     private readonly ConcurrentDictionary<(System.Reflection.MethodInfo, Type, Type?), (int Id, FunctionDescriptor Descriptor)> _functions = new();
     private readonly ManualResetEventSlim _allExited = new(false);
     private readonly Dictionary<int, TaskCost> _costs = [];
+    private int _target;
     private Timer? _watchdog;
     private int _nextFunctionId;
     private long _nextChunkId;
@@ -61,7 +62,7 @@ internal sealed partial class ProcessExecutor : Executor
     public ProcessExecutor(PoolOptions options)
     {
         _options = options;
-        Processes = options.EffectiveProcesses;
+        _target = options.EffectiveProcesses;
         _serializer = options.Serializer ?? new MessagePackPoolSerializer();
         Type serializerType = _serializer.GetType();
         if (serializerType.GetConstructor(Type.EmptyTypes) is null || serializerType.AssemblyQualifiedName is null)
@@ -114,7 +115,65 @@ internal sealed partial class ProcessExecutor : Executor
         }
     }
 
-    public override int Processes { get; }
+    public override int Processes => Volatile.Read(ref _target);
+
+    /// <summary>
+    /// Grows at once; shrinks by retiring the surplus (idle ones first): a retired worker takes no more
+    /// chunks and exits when its current ones are done, so nothing is lost or run twice.
+    /// </summary>
+    public override void Resize(int processes)
+    {
+        List<WorkerProcess> idle = [];
+        List<WorkerProcess> starting = [];
+        int start = 0;
+        lock (_gate)
+        {
+            _target = processes;
+            var live = _workers.Where(w => w.State is WorkerState.Ready or WorkerState.Starting).ToList();
+            if (live.Count < processes)
+            {
+                start = processes - live.Count;
+            }
+            else
+            {
+                // Starting workers hold no work: they go first, then idle ones, then the least loaded.
+                foreach (var w in live.OrderBy(w => w.State == WorkerState.Starting ? 0 : 1).ThenBy(w => w.InFlight.Count).Take(live.Count - processes))
+                {
+                    if (w.State == WorkerState.Starting)
+                    {
+                        w.State = WorkerState.Stopping;
+                        starting.Add(w);
+                        continue;
+                    }
+
+                    w.State = WorkerState.Retiring;
+                    w.RecycleReason = "Resize";
+                }
+
+                idle = TakeIdleWorkersToStop();
+            }
+        }
+
+        foreach (var w in starting)
+        {
+            w.Kill(); // expected: its loss is not replaced
+        }
+
+        foreach (var w in idle)
+        {
+            TrySendShutdown(w);
+        }
+
+        for (int i = 0; i < start; i++)
+        {
+            StartWorker(throwIfCannot: false);
+        }
+
+        Dispatch(fromSubmitter: false);
+    }
+
+    /// <summary>Under the lock: workers that count toward <see cref="Processes"/> (not retiring, stopping or dead).</summary>
+    private int LiveWorkers() => _workers.Count(w => w.State is WorkerState.Ready or WorkerState.Starting);
 
     public override long QueuedChunks
     {

@@ -145,6 +145,24 @@ public static class Tasks
         return x;
     }
 
+    /// <summary>Leaves a marker in <paramref name="folder"/> and waits until <paramref name="parties"/> tasks have: they run at the same time.</summary>
+    public static int ArriveAndWaitForAll(string folder, int parties)
+    {
+        File.WriteAllText(Path.Combine(folder, Guid.NewGuid().ToString("N")), "here");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Directory.GetFiles(folder).Length < parties)
+        {
+            if (clock.Elapsed > GateTimeout)
+            {
+                throw new TimeoutException($"only {Directory.GetFiles(folder).Length} of {parties} tasks ever ran at once");
+            }
+
+            Thread.Sleep(2); // sleep-ok: polling files written by other processes; bounded by GateTimeout
+        }
+
+        return parties;
+    }
+
     public static int WaitForGate(string gate) => Gate.WaitOpen(gate, GateTimeout) ? 1 : throw new TimeoutException("gate never opened");
 
     public static IEnumerable<int> Naturals()
