@@ -2,7 +2,8 @@ namespace Multiprocessing.Dispatch;
 
 /// <summary>
 /// A job of a known number of items whose results are gathered in input order and delivered at once
-/// (Apply, Map, Starmap and their async forms). Like Python's MapResult it fails as soon as one item fails.
+/// (Apply, Map, Starmap and their async forms). It fails as soon as one item fails and drops the chunks not
+/// yet run; CPython's MapResult is ready only once every chunk is back.
 /// </summary>
 internal sealed class ListJob<TResult, TOut> : Job<TResult>, ICancellableJob
 {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using MessagePack;
@@ -48,16 +49,25 @@ internal sealed partial class ProcessExecutor
                 StartWorker(throwIfCannot: false);
             }
 
-            typeof(ProcessExecutor).GetMethod(nameof(RunSubmitted), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-                .MakeGenericMethod(args, result)
-                .Invoke(this, [worker, requestId, d, invoker, items, chunksize]);
+            s_runSubmitted.GetOrAdd((args, result), static key => s_runSubmittedOpen.MakeGenericMethod(key.Args, key.Result).CreateDelegate<RunSubmittedHandler>())
+                (this, worker, requestId, d, invoker, items, chunksize);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Exception cause = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
-            ReplySubmit(worker, requestId, cause);
+            ReplySubmit(worker, requestId, ex);
         }
     }
+
+    private delegate void RunSubmittedHandler(ProcessExecutor executor, WorkerProcess worker, long requestId, Delegate d, Delegate invoker, byte[] payload, int chunksize);
+
+    private static readonly System.Reflection.MethodInfo s_runSubmittedOpen =
+        typeof(ProcessExecutor).GetMethod(nameof(RunSubmittedStatic), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    // One closed delegate per argument and result type, made once: no reflection on each follow-up Submit.
+    private static readonly ConcurrentDictionary<(Type Args, Type Result), RunSubmittedHandler> s_runSubmitted = new();
+
+    private static void RunSubmittedStatic<TArgs, TResult>(ProcessExecutor executor, WorkerProcess worker, long requestId, Delegate d, Delegate invoker, byte[] payload, int chunksize)
+        => executor.RunSubmitted<TArgs, TResult>(worker, requestId, d, invoker, payload, chunksize);
 
     private void RunSubmitted<TArgs, TResult>(WorkerProcess worker, long requestId, Delegate d, Delegate invoker, byte[] payload, int chunksize)
     {
@@ -65,7 +75,8 @@ internal sealed partial class ProcessExecutor
         var function = Prepare(d, (Func<TArgs, TResult>)invoker, "func");
         var result = new AsyncResult<IReadOnlyList<TResult>>(null, null, null);
         var job = new ListJob<TResult, IReadOnlyList<TResult>>(items.Length, result, static r => r);
-        int size = chunksize > 0 ? chunksize : Math.Max(1, (items.Length + (Processes * 4) - 1) / (Processes * 4));
+        // The same automatic rule as a Map in the parent (Python's cap, the measured cost, the upper bound).
+        int size = chunksize > 0 ? chunksize : Owner is { } pool ? pool.AutoChunksize(items.Length, function) : Math.Max(1, (items.Length + (Processes * 4) - 1) / (Processes * 4));
         var chunks = new List<Chunk>();
         for (int start = 0; start < items.Length; start += size)
         {
