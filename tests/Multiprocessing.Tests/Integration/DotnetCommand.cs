@@ -8,7 +8,7 @@ namespace Multiprocessing.Tests.Integration;
 /// Runs <c>dotnet</c> (or another program) from a test the way a user's shell would: its own MSBuild, no nodes or
 /// compiler server left behind, output captured, and a bounded wait that kills the whole tree when it runs out.
 /// </summary>
-internal static class DotnetCommand
+public static class DotnetCommand
 {
     public static string Host
         => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } fromSdk && File.Exists(fromSdk) ? fromSdk
@@ -143,7 +143,7 @@ internal static class DotnetCommand
 }
 
 /// <summary>What a command did: its exit code (null when it was killed), its standard output, and both streams interleaved.</summary>
-internal sealed record CommandResult(string Command, int? ExitCode, string StandardOutput, string Output, TimeSpan Elapsed, TimeSpan Timeout)
+public sealed record CommandResult(string Command, int? ExitCode, string StandardOutput, string Output, TimeSpan Elapsed, TimeSpan Timeout)
 {
     private const int MaxShown = 12_000;
 

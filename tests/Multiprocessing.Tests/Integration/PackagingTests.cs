@@ -58,7 +58,7 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
     {
         await _packages.PackAsync(_log.WriteLine);
         string expectedVersion = VersionPrefix() + "-" + PackedPackages.VersionSuffix;
-        string? head = GitHead();
+        string? head = await GitHeadAsync();
 
         foreach (string id in s_packageIds)
         {
@@ -73,7 +73,8 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
             Assert.Contains("multiprocessing", Field("tags").Split(' '));
 
             var license = nuspec.Elements().Single(e => e.Name.LocalName == "license");
-            Assert.Equal(("expression", "MIT"), ((string?)license.Attribute("type"), license.Value));
+            Assert.Equal("expression", (string?)license.Attribute("type"));
+            Assert.Equal("MIT", license.Value);
 
             string readme = Field("readme");
             Assert.True(readme.Length > 0 && nupkg.GetEntry(readme) is { Length: > 0 }, $"{id} names readme '{readme}' but does not carry it.");
@@ -252,11 +253,11 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
     }
 
     /// <summary>The commit checked out, or null where git cannot say (no git on the machine).</summary>
-    private static string? GitHead()
+    private static async Task<string?> GitHeadAsync()
     {
         try
         {
-            var result = DotnetCommand.RunAsync("git", ["rev-parse", "HEAD"], PackedPackages.RepoRoot, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            var result = await DotnetCommand.RunAsync("git", ["rev-parse", "HEAD"], PackedPackages.RepoRoot, TimeSpan.FromSeconds(30));
             return result.ExitCode == 0 ? result.StandardOutput.Trim() : null;
         }
         catch (System.ComponentModel.Win32Exception)
