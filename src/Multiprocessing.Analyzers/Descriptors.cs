@@ -53,13 +53,13 @@ internal static class Descriptors
         description: "Pool serializes every argument and result. Delegates, pointers and handles to things that live in one process (streams, sockets, threads, tasks) cannot be serialized; the call would fail at run time with ArgumentException or in the worker.",
         helpLinkUri: HelpLink("MP0003"));
 
-    /// <summary>A lambda given to <c>Pool</c> that captures nothing but is not marked static (a suggestion, with a code fix).</summary>
+    /// <summary>A lambda given to <c>Pool</c> that captures nothing but is not marked static (a warning, so that command-line builds show it; with a code fix).</summary>
     internal static readonly DiagnosticDescriptor LambdaCanBeStatic = new(
         id: "MP0004",
         title: "Mark lambdas given to Pool 'static'",
         messageFormat: "The lambda passed to {0} captures nothing; mark it 'static' so that the compiler keeps it that way",
         category: Category,
-        defaultSeverity: DiagnosticSeverity.Info,
+        defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "A static lambda cannot capture variables or this, so a later edit cannot turn it into a task that Pool refuses at run time.",
         helpLinkUri: HelpLink("MP0004"));

@@ -141,7 +141,7 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
     }
 
     [Fact]
-    public async Task ConsumerApp_FromPackedPackages_RunsMapAndReportsMP0001()
+    public async Task ConsumerApp_FromPackedPackages_RunsMapAndReportsMP0001AndMP0004()
     {
         await _packages.PackAsync(_log.WriteLine);
         string app = WriteConsumer();
@@ -171,12 +171,15 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
         string parent = line.Groups["parent"].Value;
         Assert.DoesNotContain(parent, line.Groups["workers"].Value.Split(','));
 
-        // The same app with a capturing lambda: the analyzer in the package must report it at build time,
-        // whatever its severity (the build may fail for it).
+        // The same app with a capturing lambda and a capture-free one not marked static: the analyzer in the package
+        // must report both in a command-line build (MP0001 fails the build).
         var capturing = await Dotnet("build", "--no-restore", "-p:DefineConstants=CAPTURING");
         Assert.True(
             Regex.IsMatch(capturing.Output, @"Program\.cs\(\d+,\d+\): (warning|error) MP0001"),
             "The analyzer did not report MP0001 for the capturing lambda." + Environment.NewLine + capturing.Transcript);
+        Assert.True(
+            Regex.IsMatch(capturing.Output, @"Program\.cs\(\d+,\d+\): warning MP0004"),
+            "A command-line build did not show MP0004 for the capture-free lambda not marked static." + Environment.NewLine + capturing.Transcript);
     }
 
     private string WriteConsumer()
@@ -243,6 +246,7 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
             #if CAPTURING
             int offset = 1;
             pool.Map(x => x + offset, [1, 2]);
+            pool.Map(x => x * 2, [1, 2]);
             #endif
 
             static int Square(int x) => x * x;
