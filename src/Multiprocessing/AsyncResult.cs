@@ -104,20 +104,9 @@ public sealed class AsyncResult<T>
         if (_callback is { } callback && _callbacks is { } queue)
         {
             // As in Python, the result is ready only once its callback has run, so code reading what its
-            // callback collected right after Get() sees it; a throwing callback still completes the result.
-            queue.Post(
-                () =>
-                {
-                    try
-                    {
-                        callback(value);
-                    }
-                    finally
-                    {
-                        _completion.TrySetResult(value);
-                    }
-                },
-                isError: false);
+            // callback collected right after Get() sees it; a throwing callback is reported (CallbackFailed)
+            // and still completes the result.
+            queue.Post(() => callback(value), isError: false, then: () => _completion.TrySetResult(value));
         }
         else
         {
@@ -136,19 +125,7 @@ public sealed class AsyncResult<T>
 
         if (_errorCallback is { } callback && _callbacks is { } queue)
         {
-            queue.Post(
-                () =>
-                {
-                    try
-                    {
-                        callback(error);
-                    }
-                    finally
-                    {
-                        _completion.TrySetException(error);
-                    }
-                },
-                isError: true);
+            queue.Post(() => callback(error), isError: true, then: () => _completion.TrySetException(error));
         }
         else
         {

@@ -2,7 +2,7 @@ using Multiprocessing.Dispatch;
 
 namespace Multiprocessing;
 
-/// <content>Imap and ImapUnordered: a lazily read input, results handed out as they arrive.</content>
+/// <content>The core of Imap and ImapUnordered: a lazily read input, results handed out as they arrive.</content>
 public abstract partial class PoolBase
 {
     /// <summary>The least number of items Imap reads ahead of its consumer, for pipelining small items.</summary>
@@ -15,35 +15,25 @@ public abstract partial class PoolBase
     private const int FirstChunkBuffer = 4096;
 
     /// <inheritdoc />
-    public IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Stream(func, iterable, chunksize, ordered: true, progress, cancellationToken);
+    IResultStream<TResult> IPool.SubmitStream<TArgs, TResult>(PoolFunction<TArgs, TResult> function, IEnumerable<TArgs> iterable, bool ordered, int? chunksize, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return Stream(function.Delegate, function.Invoker, iterable, chunksize, ordered, progress, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Stream(func, iterable, chunksize, ordered: false, progress, cancellationToken);
+    IResultStream<TResult> IPool.SubmitStream<TArgs, TResult>(PoolFunction<TArgs, TResult> function, IAsyncEnumerable<TArgs> iterable, bool ordered, int? chunksize, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return StreamAsync(function.Delegate, function.Invoker, iterable, chunksize, ordered, progress, cancellationToken);
+    }
 
-    /// <inheritdoc />
-    public IAsyncEnumerable<TResult> ImapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Stream(func, iterable, chunksize, ordered: true, progress, cancellationToken);
-
-    /// <inheritdoc />
-    public IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Stream(func, iterable, chunksize, ordered: false, progress, cancellationToken);
-
-    /// <inheritdoc />
-    public IAsyncEnumerable<TResult> ImapAsync<T, TResult>(Func<T, TResult> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => StreamAsync(func, iterable, chunksize, ordered: true, progress, cancellationToken);
-
-    /// <inheritdoc />
-    public IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(Func<T, TResult> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => StreamAsync(func, iterable, chunksize, ordered: false, progress, cancellationToken);
-
-    private StreamJob<TResult> StreamAsync<T, TResult>(Func<T, TResult> func, IAsyncEnumerable<T> iterable, int? chunksize, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
+    private StreamJob<TResult> StreamAsync<T, TResult>(Delegate func, Func<T, TResult> invoke, IAsyncEnumerable<T> iterable, int? chunksize, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
         ValidateChunksize(chunksize);
-        var (function, size, job) = StartStream(func, func, _ => chunksize ?? 1, ordered, progress, cancellationToken);
+        var (function, size, job) = StartStream(func, invoke, _ => chunksize ?? 1, ordered, progress, cancellationToken);
         _ = FeedAsync(function, iterable, size, job, cancellationToken);
         return job;
     }
@@ -122,9 +112,6 @@ public abstract partial class PoolBase
             FeederDone(job);
         }
     }
-
-    private StreamJob<TResult> Stream<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
-        => Stream(func, func, iterable, chunksize, ordered, progress, cancellationToken);
 
     private StreamJob<TResult> Stream<T, TResult>(Delegate func, Func<T, TResult> invoke, IEnumerable<T> iterable, int? chunksize, bool ordered, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
     {

@@ -1,43 +1,16 @@
 using Multiprocessing.Dispatch;
-using Multiprocessing.Functions;
 
 namespace Multiprocessing;
 
-/// <content>Map, MapAsync, Starmap and StarmapAsync: a known list of items, results in input order.</content>
+/// <content>The core of Map, MapAsync, Starmap and StarmapAsync: a known list of items, results in input order.</content>
 public abstract partial class PoolBase
 {
     /// <inheritdoc />
-    public IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
+    AsyncResult<IReadOnlyList<TResult>> IPool.SubmitMap<TArgs, TResult>(PoolFunction<TArgs, TResult> function, IEnumerable<TArgs> iterable, int? chunksize, Action<IReadOnlyList<TResult>>? callback, Action<Exception>? errorCallback, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
     {
-        using var waits = CallerWaitsScope.Enter();
-        return MapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken).Get();
+        ArgumentNullException.ThrowIfNull(function);
+        return Many(function.Delegate, function.Invoker, iterable, chunksize, callback, errorCallback, progress, cancellationToken);
     }
-
-    /// <inheritdoc />
-    public AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Many(func, func, iterable, chunksize, callback, errorCallback, progress, cancellationToken);
-
-    /// <inheritdoc />
-    public IReadOnlyList<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        using var waits = CallerWaitsScope.Enter();
-        return StarmapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken).Get();
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        using var waits = CallerWaitsScope.Enter();
-        return StarmapAsync(func, iterable, chunksize, progress: progress, cancellationToken: cancellationToken).Get();
-    }
-
-    /// <inheritdoc />
-    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Many(func, func is null ? null! : Invokers.Func2(func), iterable, chunksize, callback, errorCallback, progress, cancellationToken);
-
-    /// <inheritdoc />
-    public AsyncResult<IReadOnlyList<TResult>> StarmapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Many(func, func is null ? null! : Invokers.Func3(func), iterable, chunksize, callback, errorCallback, progress, cancellationToken);
 
     private AsyncResult<IReadOnlyList<TResult>> Many<TArgs, TResult>(Delegate func, Func<TArgs, TResult> invoke, IEnumerable<TArgs> iterable, int? chunksize, Action<IReadOnlyList<TResult>>? callback, Action<Exception>? errorCallback, IProgress<PoolProgress>? progress, CancellationToken cancellationToken)
     {

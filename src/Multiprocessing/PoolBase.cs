@@ -60,6 +60,7 @@ public abstract partial class PoolBase : IPool
         }
 
         CloseExecutorWhenFed();
+        WatchCompletion();
     }
 
     /// <inheritdoc />
@@ -189,6 +190,8 @@ public abstract partial class PoolBase : IPool
         {
             fail(reason);
         }
+
+        WatchCompletion();
     }
 
     private void CloseExecutorWhenFed()
@@ -231,6 +234,7 @@ public abstract partial class PoolBase : IPool
     /// <summary>Checks the pool accepts work and queues the chunks, atomically with Close and Terminate.</summary>
     private void Submit(IReadOnlyList<Chunk> chunks, bool fromFeeder = false)
     {
+        Exception? broken;
         lock (_lifecycle)
         {
             ThrowIfDisposed();
@@ -246,7 +250,18 @@ public abstract partial class PoolBase : IPool
                     : "The pool was terminated and accepts no new tasks.");
             }
 
-            _executor.Enqueue(chunks);
+            broken = _executor.Enqueue(chunks);
+        }
+
+        // A broken pool's chunks fail here, after the lock: failing completes results and runs progress sinks.
+        if (broken is not null)
+        {
+            foreach (var chunk in chunks)
+            {
+                chunk.Fail(broken);
+            }
+
+            return;
         }
 
         if (Diagnostics.PoolTelemetry.TasksSubmitted.Enabled)

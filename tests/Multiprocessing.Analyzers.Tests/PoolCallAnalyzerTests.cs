@@ -84,6 +84,37 @@ public sealed class PoolCallAnalyzerTests
     }
 
     [Fact]
+    public async Task Map_AsyncLambdaWithoutReturnTypeCaptures_ReportsMP0001()
+    {
+        await Verify.AnalyzerAsync(
+            """
+            static class C
+            {
+                static void M(Pool pool, int scale)
+                {
+                    pool.Map({|#0:async (int x) => { await Task.Yield(); return x * scale; }|}, new[] { 1, 2 });
+                }
+            }
+            """,
+            Verify.Diagnostic("MP0001").WithLocation(0).WithArguments("Pool.Map", "'scale'"));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_InstanceMethodTakingPoolsToken_ReportsMP0002()
+    {
+        await Verify.AnalyzerAsync(
+            """
+            class C
+            {
+                int Work(int x, System.Threading.CancellationToken token) => x;
+
+                void M(Pool pool) => pool.ApplyAsync({|#0:Work|}, 1);
+            }
+            """,
+            Verify.Diagnostic("MP0002").WithLocation(0).WithArguments("Pool.ApplyAsync", "C.Work(int, CancellationToken)"));
+    }
+
+    [Fact]
     public async Task Map_InstanceMethodGroup_ReportsMP0002()
     {
         await Verify.AnalyzerAsync(

@@ -256,8 +256,10 @@ public abstract class PoolContractTests
         Assert.Equal("bad item 3", ex.Message);
     }
 
-    [Fact]
-    public void Imap_InputThrows_YieldsEarlierItemsThenThrows()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)] // CPython drops the unfinished chunk here: items 1 and 2 would never be yielded
+    public void Imap_InputThrows_YieldsEarlierItemsThenThrows(int chunksize)
     {
         using var pool = CreatePool();
         static IEnumerable<int> Broken()
@@ -270,7 +272,7 @@ public abstract class PoolContractTests
         var seen = new List<int>();
         Assert.Throws<InvalidDataException>(() =>
         {
-            foreach (var r in pool.Imap(Tasks.Identity, Broken(), 1))
+            foreach (var r in pool.Imap(Tasks.Identity, Broken(), chunksize))
             {
                 seen.Add(r);
             }
@@ -380,6 +382,46 @@ public abstract class PoolContractTests
         Assert.Equal(Enumerable.Range(0, 10), pool.Map(Tasks.Identity, Enumerable.Range(0, 10)));
         release.Set();
         Assert.Equal(4, slow.Get(Timeout));
+    }
+
+    [Fact]
+    public void Callback_Throws_ReportedBeforeGetReturns()
+    {
+        using var pool = CreatePool();
+        Exception? reported = null;
+        pool.CallbackFailed += (_, e) => reported = e.Exception;
+        Assert.Equal(9, pool.ApplyAsync(Tasks.Square, 3, callback: _ => throw new InvalidCastException("callback broke")).Get(Timeout));
+        Assert.IsType<InvalidCastException>(reported);
+    }
+
+    [Fact]
+    public void Imap_ProgressSinkWaitsForTheConsumer_DoesNotBlockIt()
+    {
+        // A progress sink is user code: it must run outside the stream's lock, or a sink that waits for the
+        // consumer (a UI thread, say) would deadlock with it.
+        using var pool = CreatePool(1);
+        using var consumed = new ManualResetEventSlim(false);
+        int waitedInVain = 0;
+        var sink = new InlineProgress(_ =>
+        {
+            if (!consumed.Wait(Timeout))
+            {
+                Interlocked.Increment(ref waitedInVain);
+            }
+        });
+        using var e = pool.Imap(Tasks.Square, [1, 2, 3], chunksize: 1, progress: sink).GetEnumerator();
+        Assert.True(e.MoveNext());
+        consumed.Set();
+        Assert.Equal(1, e.Current);
+        Assert.True(e.MoveNext());
+        Assert.True(e.MoveNext());
+        Assert.False(e.MoveNext());
+        Assert.Equal(0, waitedInVain);
+    }
+
+    private sealed class InlineProgress(Action<PoolProgress> report) : IProgress<PoolProgress>
+    {
+        public void Report(PoolProgress value) => report(value);
     }
 
     [Fact]
@@ -1000,6 +1042,239 @@ public abstract class PoolContractTests
         Assert.Equal(10, pool.ImapUnordered(AsyncTasks.DoubleLater, Enumerable.Range(0, 10)).Count());
         var ex = Assert.Throws<InvalidOperationException>(() => pool.Map(AsyncTasks.FailLater, [1, 2]));
         Assert.StartsWith("async failure", ex.Message);
+    }
+
+    [Fact]
+    public void Map_AsyncLambdaWithoutReturnType_AwaitsEveryTask()
+    {
+        using var pool = CreatePool(2);
+        var results = pool.Map(static async (int x) => { await Task.Yield(); return x * 2; }, Enumerable.Range(0, 20));
+        Assert.Equal(Enumerable.Range(0, 20).Select(x => x * 2), results);
+    }
+
+    [Fact]
+    public async Task ApplyAndApplyAsync_TaskFunctionsOfZeroToFourArguments_AwaitTheirTasks()
+    {
+        using var pool = CreatePool(2);
+        Assert.Equal(1, pool.Apply(static async () => { await Task.Yield(); return 1; }));
+        Assert.Equal(2, pool.Apply(static async (int a) => { await Task.Yield(); return a; }, 2));
+        Assert.Equal(3, pool.Apply(static async (int a, int b) => { await Task.Yield(); return a + b; }, 1, 2));
+        Assert.Equal("a1True", pool.Apply(static async (string a, int b, bool c) => { await Task.Yield(); return $"{a}{b}{c}"; }, "a", 1, true));
+        Assert.Equal(10, pool.Apply(static async (int a, int b, int c, int d) => { await Task.Yield(); return a + b + c + d; }, 1, 2, 3, 4));
+        Assert.Equal(1, await pool.ApplyAsync(static async () => { await Task.Yield(); return 1; }));
+        Assert.Equal(2, await pool.ApplyAsync(static async (int a) => { await Task.Yield(); return a; }, 2));
+        Assert.Equal(3, await pool.ApplyAsync(static async (int a, int b) => { await Task.Yield(); return a + b; }, 1, 2));
+        Assert.Equal(6, await pool.ApplyAsync(static async (int a, int b, int c) => { await Task.Yield(); return a + b + c; }, 1, 2, 3));
+        Assert.Equal(10, await pool.ApplyAsync(static async (int a, int b, int c, int d) => { await Task.Yield(); return a + b + c + d; }, 1, 2, 3, 4));
+    }
+
+    [Fact]
+    public async Task ApplyAndApplyAsync_ValueTaskFunctionsOfZeroToFourArguments_AwaitTheirTasks()
+    {
+        using var pool = CreatePool(2);
+        Assert.Equal(1, pool.Apply(TaskFunctions.Zero));
+        Assert.Equal("v", pool.Apply(AsyncTasks.EchoLater, "v"));
+        Assert.Equal(3, pool.Apply(TaskFunctions.Add2, 1, 2));
+        Assert.Equal(6, pool.Apply(TaskFunctions.Add3, 1, 2, 3));
+        Assert.Equal(10, pool.Apply(TaskFunctions.Add4, 1, 2, 3, 4));
+        Assert.Equal(1, await pool.ApplyAsync(TaskFunctions.Zero));
+        Assert.Equal("v", await pool.ApplyAsync(AsyncTasks.EchoLater, "v"));
+        Assert.Equal(3, await pool.ApplyAsync(TaskFunctions.Add2, 1, 2));
+        Assert.Equal(6, await pool.ApplyAsync(TaskFunctions.Add3, 1, 2, 3));
+        Assert.Equal(10, await pool.ApplyAsync(TaskFunctions.Add4, 1, 2, 3, 4));
+    }
+
+    [Fact]
+    public void ApplyAsync_TaskFunctionOfTwoArgumentsThrows_FailsWithItsExceptionAndCallsErrorCallback()
+    {
+        using var pool = CreatePool(2);
+        var seen = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var result = pool.ApplyAsync(TaskFunctions.FailAdd2, 1, 2, errorCallback: e => seen.TrySetResult(e));
+        Assert.True(result.Wait(Timeout));
+        var ex = Assert.Throws<InvalidOperationException>(() => result.Get());
+        Assert.Equal("async failure 3", ex.Message);
+        Assert.IsType<InvalidOperationException>(seen.Task.WaitAsync(Timeout).GetAwaiter().GetResult());
+    }
+
+    [Fact]
+    public async Task MapAndMapAsync_TaskAndValueTaskFunctions_ReturnResultsInInputOrder()
+    {
+        using var pool = CreatePool(2);
+        var expected = Enumerable.Range(0, 25).Select(x => x * 2).ToList();
+        Assert.Equal(expected, await pool.MapAsync(AsyncTasks.DoubleLater, Enumerable.Range(0, 25), chunksize: 4));
+        Assert.Equal(expected, await pool.MapAsync(TaskFunctions.DoubleValue, Enumerable.Range(0, 25)));
+        Assert.Equal(expected, await pool.MapAsync(static async (int x) => { await Task.Yield(); return x * 2; }, Enumerable.Range(0, 25)));
+        Assert.Equal(expected, pool.Map(TaskFunctions.DoubleValue, Enumerable.Range(0, 25), chunksize: 3));
+    }
+
+    [Fact]
+    public async Task StarmapAndStarmapAsync_TaskAndValueTaskFunctions_ReturnResultsInInputOrder()
+    {
+        using var pool = CreatePool(2);
+        (int, int)[] pairs = [(1, 2), (3, 4), (5, 6)];
+        (int, int, int)[] triples = [(1, 2, 3), (4, 5, 6)];
+        Assert.Equal([3, 7, 11], pool.Starmap(static async (int a, int b) => { await Task.Yield(); return a + b; }, pairs));
+        Assert.Equal([3, 7, 11], pool.Starmap(TaskFunctions.Add2, pairs, chunksize: 1));
+        Assert.Equal([6, 15], pool.Starmap(static async (int a, int b, int c) => { await Task.Yield(); return a + b + c; }, triples));
+        Assert.Equal([6, 15], pool.Starmap(TaskFunctions.Add3, triples));
+        Assert.Equal([3, 7, 11], await pool.StarmapAsync(static async (int a, int b) => { await Task.Yield(); return a + b; }, pairs));
+        Assert.Equal([3, 7, 11], await pool.StarmapAsync(TaskFunctions.Add2, pairs));
+        Assert.Equal([6, 15], await pool.StarmapAsync(static async (int a, int b, int c) => { await Task.Yield(); return a + b + c; }, triples));
+        Assert.Equal([6, 15], await pool.StarmapAsync(TaskFunctions.Add3, triples));
+    }
+
+    [Fact]
+    public async Task ImapForms_TaskAndValueTaskFunctions_YieldEveryResult()
+    {
+        using var pool = CreatePool(2);
+        var expected = Enumerable.Range(0, 30).Select(x => x * 2).ToList();
+        Assert.Equal(expected, pool.Imap(static async (int x) => { await Task.Yield(); return x * 2; }, Enumerable.Range(0, 30), 4).ToList());
+        Assert.Equal(expected, pool.Imap(TaskFunctions.DoubleValue, Enumerable.Range(0, 30)).ToList());
+        Assert.Equal(expected, pool.ImapUnordered(static async (int x) => { await Task.Yield(); return x * 2; }, Enumerable.Range(0, 30)).Order().ToList());
+        Assert.Equal(expected, pool.ImapUnordered(TaskFunctions.DoubleValue, Enumerable.Range(0, 30), 5).Order().ToList());
+        Assert.Equal(expected, await Collect(pool.ImapAsync(static async (int x) => { await Task.Yield(); return x * 2; }, Enumerable.Range(0, 30))));
+        Assert.Equal(expected, await Collect(pool.ImapAsync(TaskFunctions.DoubleValue, Produce(30), 3)));
+        Assert.Equal(expected, (await Collect(pool.ImapUnorderedAsync(AsyncTasks.DoubleLater, Produce(30)))).Order());
+        Assert.Equal(expected, (await Collect(pool.ImapUnorderedAsync(TaskFunctions.DoubleValue, Enumerable.Range(0, 30)))).Order());
+
+        static async Task<List<int>> Collect(IAsyncEnumerable<int> source)
+        {
+            var list = new List<int>();
+            using var timeout = new CancellationTokenSource(Timeout);
+            await foreach (int x in source.WithCancellation(timeout.Token))
+            {
+                list.Add(x);
+            }
+
+            return list;
+        }
+
+        static async IAsyncEnumerable<int> Produce(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                await Task.Yield();
+                yield return i;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Completion_Running_NotCompletedUntilClosedAndJoined()
+    {
+        using var gate = new Gate();
+        using var pool = CreatePool(2);
+        var blocked = pool.ApplyAsync(Tasks.WaitForGate, gate.Path);
+        Task completion = pool.Completion;
+        Assert.False(completion.IsCompleted);
+        pool.Close();
+        Assert.False(completion.IsCompleted);
+        gate.Open();
+        await completion.WaitAsync(Timeout);
+        Assert.True(blocked.IsReady);
+    }
+
+    [Fact]
+    public void JoinAsync_Running_ThrowsInvalidOperation()
+    {
+        using var pool = CreatePool(1);
+        Assert.Throws<InvalidOperationException>(() => { _ = pool.JoinAsync(); });
+    }
+
+    [Fact]
+    public async Task JoinAsync_AfterClose_CompletesOnceCallbacksHaveRun()
+    {
+        using var pool = CreatePool(2);
+        int called = 0;
+        _ = pool.ApplyAsync(Tasks.Square, 3, callback: _ => Interlocked.Exchange(ref called, 1));
+        pool.Close();
+        await pool.JoinAsync().WaitAsync(Timeout);
+        Assert.Equal(1, Volatile.Read(ref called));
+        Assert.True(pool.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public async Task JoinAsync_TokenCancelled_StopsWaitingButNotTheShutdown()
+    {
+        using var gate = new Gate();
+        using var pool = CreatePool(1);
+        var blocked = pool.ApplyAsync(Tasks.WaitForGate, gate.Path);
+        pool.Close();
+        using var cts = new CancellationTokenSource();
+        Task join = pool.JoinAsync(cts.Token);
+        Assert.False(join.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => join.WaitAsync(Timeout));
+        gate.Open();
+        await pool.JoinAsync().WaitAsync(Timeout);
+        Assert.True(blocked.IsSuccessful);
+    }
+
+    [Fact]
+    public void ApplyAsync_TokenFunctionCancelledWhileRunning_TaskSeesThePoolsToken()
+    {
+        using var gate = new Gate();
+        string marker = gate.Path + ".cancelled";
+        using var pool = CreatePool(new PoolOptions { Processes = 1, CancellationGracePeriod = TimeSpan.FromSeconds(30) });
+        using var cts = new CancellationTokenSource();
+        var running = pool.ApplyAsync(CancelTasks.WaitForCancellation, marker, cancellationToken: cts.Token);
+        Assert.True(Gate.WaitOpen(marker + ".started", Timeout), "the task never started");
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => running.Get(Timeout));
+        Assert.True(Gate.WaitOpen(marker, Timeout), "the running task never saw its token fire");
+        File.Delete(marker);
+        File.Delete(marker + ".started");
+    }
+
+    [Fact]
+    public async Task ApplyAndApplyAsync_TokenFunctionsOfZeroToThreeArguments_RunWithoutADummyArgument()
+    {
+        using var pool = CreatePool(2);
+        Assert.Equal(0, pool.Apply(TokenTasks.Zero));
+        Assert.Equal(1, pool.Apply(TokenTasks.One, 1));
+        Assert.Equal(3, pool.Apply(TokenTasks.Two, 1, 2));
+        Assert.Equal(6, pool.Apply(TokenTasks.Three, 1, 2, 3));
+        Assert.Equal(0, await pool.ApplyAsync(TokenTasks.Zero));
+        Assert.Equal(1, await pool.ApplyAsync(TokenTasks.One, 1));
+        Assert.Equal(3, await pool.ApplyAsync(TokenTasks.Two, 1, 2));
+        Assert.Equal(6, await pool.ApplyAsync(TokenTasks.Three, 1, 2, 3, callback: static _ => { }));
+        Assert.Equal(8, pool.Apply(TokenTasks.DoubleLater, 4));
+        Assert.Equal(5, await pool.ApplyAsync(static async (int a, int b, CancellationToken t) => { await Task.Delay(1, t); return a + b; }, 2, 3));
+    }
+
+    [Fact]
+    public async Task MapAndImapForms_TokenFunction_RunEveryItemWithoutADummyArgument()
+    {
+        using var pool = CreatePool(2);
+        var items = Enumerable.Range(0, 20).ToList();
+        var expected = items.Select(x => x * 2).ToList();
+        Assert.Equal(expected, pool.Map(static (int x, CancellationToken t) => t.IsCancellationRequested ? -1 : x * 2, items));
+        Assert.Equal(expected, await pool.MapAsync(TokenTasks.DoubleLater, items, chunksize: 3));
+        Assert.Equal(expected, pool.Imap(static (int x, CancellationToken t) => x * 2, items, 4).ToList());
+        Assert.Equal(expected, pool.ImapUnordered(TokenTasks.DoubleLater, items).Order().ToList());
+        Assert.Equal(expected, await Collect(pool.ImapAsync(static async (int x, CancellationToken t) => { await Task.Yield(); return x * 2; }, items)));
+        Assert.Equal(expected, (await Collect(pool.ImapUnorderedAsync(static (int x, CancellationToken t) => x * 2, Produce(20)))).Order());
+
+        static async Task<List<int>> Collect(IAsyncEnumerable<int> source)
+        {
+            var list = new List<int>();
+            using var timeout = new CancellationTokenSource(Timeout);
+            await foreach (int x in source.WithCancellation(timeout.Token))
+            {
+                list.Add(x);
+            }
+
+            return list;
+        }
+
+        static async IAsyncEnumerable<int> Produce(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                await Task.Yield();
+                yield return i;
+            }
+        }
     }
 
     [Fact]

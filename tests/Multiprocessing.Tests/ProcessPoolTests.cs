@@ -148,6 +148,24 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public void MaxConcurrencyPerWorker_AsyncStarmapTasks_RunTogetherInOneWorker()
+    {
+        string dir = Directory.CreateTempSubdirectory("mp-concurrency-").FullName;
+        try
+        {
+            using var pool = new Pool(new PoolOptions { Processes = 1, MaxConcurrencyPerWorker = 4 });
+
+            // As for Map: a task function of several arguments is awaited concurrently too.
+            var pids = pool.Starmap(AsyncTasks.WaitForPeersStar, Enumerable.Range(0, 4).Select(i => (dir, i, 4)), chunksize: 4);
+            Assert.Single(pids.Distinct());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Initializer_Throws_PoolBreaksAndEverySubmissionFailsFast()
     {
         using var pool = new Pool(new PoolOptions { Processes = 2, Initializer = Tasks.FailingInitializer });

@@ -31,4 +31,10 @@ internal static partial class PoolLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "A {Pool} with {Processes} worker(s) was garbage-collected without Dispose(); its workers are terminated. Dispose pools (using var pool = ...) to stop them when you choose")]
     public static partial void PoolNotDisposed(ILogger logger, string pool, int processes);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Worker {WorkerIndex} did not start within {StartTimeout}; killed")]
+    public static partial void WorkerStartTimedOut(ILogger logger, int workerIndex, TimeSpan startTimeout);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{Worker}; the end of its standard error:\n{StandardError}")]
+    public static partial void WorkerCrashReport(ILogger logger, string worker, string standardError);
 }

@@ -9,7 +9,7 @@ namespace Multiprocessing.Dispatch;
 /// </summary>
 internal sealed class CallbackQueue : IDisposable
 {
-    private readonly BlockingCollection<(Action Callback, bool IsError)> _queue = [];
+    private readonly BlockingCollection<Entry> _queue = [];
     private readonly Action<object, Exception, bool> _onFailure;
 
     // Weak: the callback thread must not keep a pool dropped without Dispose from being collected.
@@ -33,17 +33,19 @@ internal sealed class CallbackQueue : IDisposable
     /// <summary>Whether the calling thread is this queue's callback thread.</summary>
     public bool IsCallbackThread => _thread.IsValueCreated && _thread.Value == Thread.CurrentThread;
 
-    public void Post(Action callback, bool isError)
+    /// <summary>Queues a callback; <paramref name="then"/> runs after it (and after its failure is reported), whatever it did.</summary>
+    public void Post(Action callback, bool isError, Action? then = null)
     {
         _ = _thread.Value;
+        var entry = new Entry(callback, isError, then);
         try
         {
-            _queue.Add((callback, isError));
+            _queue.Add(entry);
         }
         catch (InvalidOperationException)
         {
             // The queue was completed by Dispose after a Join that gave up: run inline rather than lose it.
-            Invoke(callback, isError);
+            Invoke(entry);
         }
     }
 
@@ -58,13 +60,25 @@ internal sealed class CallbackQueue : IDisposable
 
     private void Run()
     {
-        foreach (var (callback, isError) in _queue.GetConsumingEnumerable())
+        foreach (var entry in _queue.GetConsumingEnumerable())
         {
-            Invoke(callback, isError);
+            Invoke(entry);
         }
     }
 
-    private void Invoke(Action callback, bool isError)
+    private void Invoke(Entry entry)
+    {
+        try
+        {
+            Report(entry.Callback, entry.IsError);
+        }
+        finally
+        {
+            entry.Then?.Invoke();
+        }
+    }
+
+    private void Report(Action callback, bool isError)
     {
         try
         {
@@ -84,4 +98,7 @@ internal sealed class CallbackQueue : IDisposable
             }
         }
     }
+
+    /// <summary>A queued callback (a class, so the queue runs the framework's shared precompiled code).</summary>
+    private sealed record Entry(Action Callback, bool IsError, Action? Then);
 }

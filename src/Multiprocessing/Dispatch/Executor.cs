@@ -35,8 +35,11 @@ internal abstract class Executor
     /// <exception cref="ArgumentException">An item cannot be sent to a worker.</exception>
     public abstract Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start, bool oneCall = false);
 
-    /// <summary>Queues chunks; each is settled exactly once (completed or failed) unless its job is abandoned first.</summary>
-    public abstract void Enqueue(IReadOnlyList<Chunk> chunks);
+    /// <summary>
+    /// Queues chunks; each is settled exactly once (completed or failed) unless its job is abandoned first.
+    /// A broken executor queues none and returns why: the caller fails them once it holds no lock.
+    /// </summary>
+    public abstract Exception? Enqueue(IReadOnlyList<Chunk> chunks);
 
     /// <summary>Ties each chunk's job to the pool, so that a pool with work queued or running is not collected.</summary>
     protected void KeepOwnerAlive(IReadOnlyList<Chunk> chunks)

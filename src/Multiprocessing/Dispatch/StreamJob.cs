@@ -7,7 +7,7 @@ namespace Multiprocessing.Dispatch;
 /// arrive. The producer (the pool's feeder for this call) may run at most <c>window</c> items ahead of the
 /// consumer, which is what lets an infinite input work in bounded memory.
 /// </summary>
-internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, IAsyncEnumerable<TResult>, IFedStream
+internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>, IFedStream
 {
     private readonly object _gate = new();
     private readonly bool _ordered;
@@ -132,9 +132,10 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
             _inputError = new InvalidOperationException(
                 $"Join() was called while this Imap's results were not being consumed, so the pool stopped reading its input after {total} items: " +
                 "Join does not wait for input nobody consumes. The results of those items came first; to get every result, consume the Imap before calling Join().");
-            Progress?.SetTotal(total);
             Signal();
         }
+
+        Progress?.SetTotal(total); // the user's progress sink runs after the lock
     }
 
     /// <summary>The input ended after <paramref name="total"/> items, or threw <paramref name="error"/> there.</summary>
@@ -144,9 +145,10 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
         {
             _total = total;
             _inputError = error;
-            Progress?.SetTotal(total);
             Signal();
         }
+
+        Progress?.SetTotal(total); // the user's progress sink runs after the lock
     }
 
     /// <summary>Cancels the stream when <paramref name="token"/> fires: remaining items fail with
@@ -186,7 +188,6 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
                 return;
             }
 
-            CountSettled(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
             int f = 0;
             for (int i = 0; i < results.Length; i++)
             {
@@ -201,6 +202,9 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
 
             Signal();
         }
+
+        // Metrics and the user's progress sink run after the lock.
+        CountSettled(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
     }
 
     public override void FailChunk(long start, int count, Exception error)
@@ -212,7 +216,6 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
                 return;
             }
 
-            CountSettled(0, count);
             for (int i = 0; i < count; i++)
             {
                 Add(start + i, (default!, error));
@@ -220,6 +223,8 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
 
             Signal();
         }
+
+        CountSettled(0, count);
     }
 
     public IEnumerator<TResult> GetEnumerator()
@@ -331,7 +336,8 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IEnumerable<TResult>, I
 
         if (_total >= 0 && _consumed >= _total)
         {
-            // Python's imap raises the input's exception where the input raised it.
+            // The input's exception comes where the input raised it, after every item read before it, whatever
+            // the chunksize (CPython's imap drops the items of the unfinished chunk).
             slot = (default!, _inputError);
             _inputError = null;
             done = slot.Error is null;

@@ -54,13 +54,65 @@ internal static class Invokers
     /// <summary>As <see cref="FuncTask1{T1, TResult}"/>, for a ValueTask.</summary>
     public static Func<T1, TResult> FuncValueTask1<T1, TResult>(Func<T1, ValueTask<TResult>> f) => a => f(a).AsTask().GetAwaiter().GetResult();
 
-    /// <summary>The asynchronous form of a one-argument task function returning Task or ValueTask, if it is one.</summary>
-    public static Func<T1, Task<TResult>>? AsTaskFunction<T1, TResult>(Delegate d) => d switch
+    /// <summary>The asynchronous form of a task function returning Task or ValueTask (0 to 4 arguments), if it is one.</summary>
+    public static Func<TArgs, Task<TResult>>? AsTaskFunction<TArgs, TResult>(Delegate d) => d switch
     {
-        Func<T1, Task<TResult>> task => task,
-        Func<T1, ValueTask<TResult>> valueTask => a => valueTask(a).AsTask(),
-        _ => null,
+        Func<TArgs, Task<TResult>> task => task,
+        Func<TArgs, ValueTask<TResult>> valueTask => a => valueTask(a).AsTask(),
+        _ => AsyncAdapter(d) is { Adapter: Func<TArgs, Task<TResult>> adapter } ? adapter : null,
     };
+
+    /// <summary>A task function of 0 or 2 to 4 arguments, awaited synchronously (as <see cref="FuncTask1{T1, TResult}"/>).</summary>
+    public static Func<TArgs, TResult> Awaited<TArgs, TResult>(Func<TArgs, Task<TResult>> f) => a => f(a).GetAwaiter().GetResult();
+
+    public static Func<bool, Task<TResult>> Task0<TResult>(Func<Task<TResult>> f) => _ => f();
+
+    public static Func<(T1, T2), Task<TResult>> Task2<T1, T2, TResult>(Func<T1, T2, Task<TResult>> f) => a => f(a.Item1, a.Item2);
+
+    public static Func<(T1, T2, T3), Task<TResult>> Task3<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> f) => a => f(a.Item1, a.Item2, a.Item3);
+
+    public static Func<(T1, T2, T3, T4), Task<TResult>> Task4<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, Task<TResult>> f) => a => f(a.Item1, a.Item2, a.Item3, a.Item4);
+
+    public static Func<bool, Task<TResult>> ValueTask0<TResult>(Func<ValueTask<TResult>> f) => _ => f().AsTask();
+
+    public static Func<(T1, T2), Task<TResult>> ValueTask2<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> f) => a => f(a.Item1, a.Item2).AsTask();
+
+    public static Func<(T1, T2, T3), Task<TResult>> ValueTask3<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> f) => a => f(a.Item1, a.Item2, a.Item3).AsTask();
+
+    public static Func<(T1, T2, T3, T4), Task<TResult>> ValueTask4<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, ValueTask<TResult>> f) => a => f(a.Item1, a.Item2, a.Item3, a.Item4).AsTask();
+
+    /// <summary>
+    /// For a Func of 0 or 2 to 4 parameters returning Task or ValueTask: its asynchronous adapter to the internal
+    /// shape (<c>Func&lt;TArgs, Task&lt;TResult&gt;&gt;</c>) and the types of its argument set and produced result.
+    /// </summary>
+    private static (Delegate Adapter, Type Args, Type Result)? AsyncAdapter(Delegate d)
+    {
+        Type type = d.GetType();
+        if (!type.IsGenericType || !type.GetGenericTypeDefinition().FullName!.StartsWith("System.Func`", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        Type[] generic = type.GetGenericArguments();
+        Type[] parameters = generic[..^1];
+        Type returned = generic[^1];
+        if (parameters.Length == 1 || !returned.IsGenericType)
+        {
+            return null;
+        }
+
+        string? kind = returned.GetGenericTypeDefinition() == typeof(Task<>) ? "Task" : returned.GetGenericTypeDefinition() == typeof(ValueTask<>) ? "ValueTask" : null;
+        if (kind is null)
+        {
+            return null;
+        }
+
+        Type produced = returned.GetGenericArguments()[0];
+        var factory = typeof(Invokers).GetMethod(kind + parameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            ?? throw new NotSupportedException($"Delegates with {parameters.Length} parameters are not supported.");
+        var adapter = (Delegate)factory.MakeGenericMethod([.. parameters, produced]).Invoke(null, [d])!;
+        return (adapter, ArgsType(parameters), produced);
+    }
 
     /// <summary>
     /// Builds the adapter for a delegate whose type is only known at run time (in a worker). Returns the
@@ -88,6 +140,13 @@ internal static class Invokers
             string adapter = result.GetGenericTypeDefinition() == typeof(Task<>) ? nameof(FuncTask1) : nameof(FuncValueTask1);
             var asyncInvoker = (Delegate)typeof(Invokers).GetMethod(adapter)!.MakeGenericMethod(parameters[0], produced).Invoke(null, [d])!;
             return (asyncInvoker, parameters[0], produced);
+        }
+
+        if (isFunc && AsyncAdapter(d) is { } multi)
+        {
+            // The same for 0 or 2 to 4 arguments: awaited on the worker's thread, the produced value travels.
+            var awaited = (Delegate)typeof(Invokers).GetMethod(nameof(Awaited))!.MakeGenericMethod(multi.Args, multi.Result).Invoke(null, [multi.Adapter])!;
+            return (awaited, multi.Args, multi.Result);
         }
 
         string name = (isFunc ? "Func" : "Action") + parameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -11,7 +11,7 @@ namespace Multiprocessing.Managers;
 /// </summary>
 /// <typeparam name="TKey">The key type.</typeparam>
 /// <typeparam name="TValue">The value type.</typeparam>
-public sealed class DictionaryProxy<TKey, TValue> : ManagerProxy
+public sealed class DictionaryProxy<TKey, TValue> : ManagerProxy, IDictionary<TKey, TValue>
     where TKey : notnull
 {
     internal DictionaryProxy(string endpoint, string authKey, int objectId)
@@ -75,4 +75,65 @@ public sealed class DictionaryProxy<TKey, TValue> : ManagerProxy
     /// <returns>A local copy.</returns>
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
     public Dictionary<TKey, TValue> ToDictionary() => Deserialize<Dictionary<TKey, TValue>>(Call(ManagerOp.Snapshot).Payload);
+
+    /// <summary>The keys of a snapshot taken in one round trip.</summary>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    [IgnoreMember]
+    public ICollection<TKey> Keys => ToDictionary().Keys;
+
+    /// <summary>The values of a snapshot taken in one round trip.</summary>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    [IgnoreMember]
+    public ICollection<TValue> Values => ToDictionary().Values;
+
+    /// <summary>Always false: the dictionary can be changed.</summary>
+    [IgnoreMember]
+    public bool IsReadOnly => false;
+
+    /// <summary>Adds a key that is not there yet, atomically.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">Its value.</param>
+    /// <exception cref="ArgumentException">The key is already there.</exception>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    public void Add(TKey key, TValue value)
+    {
+        if (!TryAdd(key, value))
+        {
+            throw new ArgumentException($"The key '{key}' is already in the shared dictionary.", nameof(key));
+        }
+    }
+
+    /// <inheritdoc cref="Add(TKey, TValue)"/>
+    public void Add(KeyValuePair<TKey, TValue> item) => Add(item.Key, item.Value);
+
+    /// <summary>Whether the key is there with this value (values compared in their serialized form), in one round trip.</summary>
+    /// <param name="item">The key and value.</param>
+    /// <returns>True if it is.</returns>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    public bool Contains(KeyValuePair<TKey, TValue> item)
+    {
+        var reply = Call(ManagerOp.ItemGet, data1: Serialize(item.Key));
+        return reply.Status == ReplyStatus.Ok && reply.Payload.AsSpan().SequenceEqual(Serialize(item.Value));
+    }
+
+    /// <summary>Removes the key only if it has this value, atomically.</summary>
+    /// <param name="item">The key and value.</param>
+    /// <returns>True if it was removed.</returns>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    public bool Remove(KeyValuePair<TKey, TValue> item) =>
+        Call(ManagerOp.ItemRemoveIfValue, data1: Serialize(item.Key), data2: Serialize(item.Value)).Status == ReplyStatus.Ok;
+
+    /// <summary>Copies a snapshot into <paramref name="array"/>.</summary>
+    /// <param name="array">The destination.</param>
+    /// <param name="arrayIndex">Where in it to start.</param>
+    /// <exception cref="ArgumentException">The snapshot does not fit.</exception>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    public void CopyTo(KeyValuePair<TKey, TValue>[] array, int arrayIndex) => ((ICollection<KeyValuePair<TKey, TValue>>)ToDictionary()).CopyTo(array, arrayIndex);
+
+    /// <summary>Enumerates a snapshot taken in one round trip.</summary>
+    /// <returns>The snapshot's enumerator.</returns>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    public IEnumerator<KeyValuePair<TKey, TValue>> GetEnumerator() => ToDictionary().GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

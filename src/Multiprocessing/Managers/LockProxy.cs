@@ -46,4 +46,9 @@ public sealed class LockProxy : AcquirableProxy
     /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
     public ValueTask<bool> TryAcquireAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
         TryAcquireCoreAsync(ToMilliseconds(timeout), cancellationToken);
+
+    /// <summary>Whether anyone holds the lock (a snapshot): Python's <c>locked()</c>. On shared memory no round trip.</summary>
+    /// <exception cref="ManagerConnectionException">The manager cannot be reached.</exception>
+    [MessagePack.IgnoreMember]
+    public bool IsLocked => FastLock is SharedLock fast ? fast.IsHeld : IsTrue(ManagerOp.LockIsHeld);
 }

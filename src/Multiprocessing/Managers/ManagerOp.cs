@@ -48,6 +48,18 @@ internal enum ManagerOp : byte
 
     /// <summary>JoinableQueue: waits until every item put has been marked done (Python's <c>join()</c>).</summary>
     QueueJoin,
+
+    /// <summary>A list's first index of an item equal to <c>Data1</c> (serialized form), or −1.</summary>
+    ListIndexOf,
+
+    /// <summary>Removes a list's first item equal to <c>Data1</c>; <c>False</c> when there is none.</summary>
+    ListRemoveValue,
+
+    /// <summary>Removes a dictionary's key <c>Data1</c> only if its value equals <c>Data2</c>.</summary>
+    ItemRemoveIfValue,
+
+    /// <summary>Whether a lock is held by anyone: Python's <c>locked()</c>.</summary>
+    LockIsHeld,
 }
 
 /// <summary>How a request ended (one byte on the wire).</summary>

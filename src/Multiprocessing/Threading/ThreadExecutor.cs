@@ -42,19 +42,20 @@ internal sealed class ThreadExecutor : Executor
     public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start, bool oneCall = false)
         => new ThreadChunk<TArgs, TResult>(function.Invoke, items, job, start);
 
-    public override void Enqueue(IReadOnlyList<Chunk> chunks)
+    public override Exception? Enqueue(IReadOnlyList<Chunk> chunks)
     {
+        if (_broken is { } broken)
+        {
+            return broken;
+        }
+
         KeepOwnerAlive(chunks);
         foreach (ThreadChunk chunk in chunks)
         {
-            if (_broken is { } broken)
-            {
-                chunk.Fail(broken);
-                continue;
-            }
-
             _queue.Add(chunk);
         }
+
+        return null;
     }
 
     public override void Close() => _queue.CompleteAdding();

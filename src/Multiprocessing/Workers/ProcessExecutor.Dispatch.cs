@@ -11,7 +11,7 @@ namespace Multiprocessing.Workers;
 /// <content>Queueing and dispatch: which worker gets which chunk, and when.</content>
 internal sealed partial class ProcessExecutor
 {
-    public override void Enqueue(IReadOnlyList<Chunk> chunks)
+    public override Exception? Enqueue(IReadOnlyList<Chunk> chunks)
     {
         if (_watchdog is null && chunks.Count > 0 && ((ProcessChunk)chunks[0]).TimeoutOverride is not null)
         {
@@ -29,24 +29,19 @@ internal sealed partial class ProcessExecutor
         }
 
         KeepOwnerAlive(chunks);
-        Exception? broken;
         lock (_gate)
         {
-            broken = _broken;
-            if (broken is null)
+            if (_broken is { } broken)
             {
-                for (int i = 0; i < chunks.Count; i++)
-                {
-                    _pending.Enqueue((ProcessChunk)chunks[i]);
-                }
-
-                return;
+                return broken;
             }
-        }
 
-        foreach (var chunk in chunks)
-        {
-            chunk.Fail(broken);
+            for (int i = 0; i < chunks.Count; i++)
+            {
+                _pending.Enqueue((ProcessChunk)chunks[i]);
+            }
+
+            return null;
         }
     }
 

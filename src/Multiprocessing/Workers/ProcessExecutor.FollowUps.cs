@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using MessagePack;
 using Multiprocessing.Dispatch;
 using Multiprocessing.Functions;
+using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
 
 namespace Multiprocessing.Workers;
@@ -18,14 +19,18 @@ internal sealed partial class ProcessExecutor
     /// </summary>
     private void OnSubmit(WorkerProcess worker, ReadOnlyMemory<byte> body)
     {
-        long requestId = BinaryPrimitives.ReadInt64LittleEndian(body.Span);
+        if (!SubmitHeader.TryRead(body.Span, out var header))
+        {
+            throw new InvalidDataException($"Corrupt stream: a Submit frame of {body.Length} bytes.");
+        }
+
+        long requestId = header.RequestId;
         try
         {
-            int chunksize = BinaryPrimitives.ReadInt32LittleEndian(body.Span[8..]);
-            int descriptorLength = BinaryPrimitives.ReadInt32LittleEndian(body.Span[12..]);
-            var reader = new MessagePackReader(body.Slice(16, descriptorLength));
+            int chunksize = header.Chunksize;
+            var reader = new MessagePackReader(body.Slice(SubmitHeader.Size, header.DescriptorLength));
             var descriptor = FunctionDescriptor.Read(ref reader);
-            byte[] items = body[(16 + descriptorLength)..].ToArray();
+            byte[] items = body[(SubmitHeader.Size + header.DescriptorLength)..].ToArray();
             Delegate d = descriptor.Resolve();
             var (invoker, args, result) = Invokers.CreateDynamic(d);
             bool grow;

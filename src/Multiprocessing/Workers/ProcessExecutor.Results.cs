@@ -5,6 +5,7 @@ using MessagePack;
 using Multiprocessing.Diagnostics;
 using Multiprocessing.Functions;
 using Multiprocessing.Protocol;
+using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
 
 namespace Multiprocessing.Workers;
@@ -79,24 +80,21 @@ internal sealed partial class ProcessExecutor
 
     private void OnResult(WorkerProcess worker, ReadOnlyMemory<byte> body)
     {
-        var span = body.Span;
-        long id = BinaryPrimitives.ReadInt64LittleEndian(span);
-        long elapsed = BinaryPrimitives.ReadInt64LittleEndian(span[8..]);
-        int failureCount = BinaryPrimitives.ReadInt32LittleEndian(span[16..]);
-        int resultLength = BinaryPrimitives.ReadInt32LittleEndian(span[20..]);
-        int blobLength = BinaryPrimitives.ReadInt32LittleEndian(span[24..]);
-        if (resultLength < 0 || blobLength < 0 || 28L + resultLength + blobLength > body.Length)
+        if (!ResultHeader.TryRead(body.Span, out var header))
         {
-            throw new InvalidDataException($"Corrupt stream: a result of {resultLength} bytes and {blobLength} out of band in a frame of {body.Length}.");
+            throw new InvalidDataException($"Corrupt stream: a Result frame of {body.Length} bytes whose header does not fit it.");
         }
 
-        ProcessChunk? chunk = Settle(worker, id, elapsed);
+        int resultLength = header.ResultLength;
+        int blobLength = header.BlobLength;
+        const int at = ResultHeader.Size;
+        ProcessChunk? chunk = Settle(worker, header.ChunkId, header.ElapsedTicks);
         if (chunk is not null)
         {
             // Large arrays of the results follow the frame's serialized part (its blob section).
             using (OutOfBandBlobs.Read(body[(body.Length - blobLength)..]))
             {
-                chunk.Deliver(_serializer, body.Slice(28, resultLength), failureCount, body[(28 + resultLength)..(body.Length - blobLength)]);
+                chunk.Deliver(_serializer, body.Slice(at, resultLength), header.FailureCount, body[(at + resultLength)..(body.Length - blobLength)]);
             }
         }
     }

@@ -18,6 +18,7 @@ internal sealed partial class ProcessExecutor
     private void KillOverdueWorkers()
     {
         List<WorkerProcess> overdue = [];
+        List<(string Function, TimeSpan Limit, int Worker, int Pid)> timedOut = [];
         lock (_gate)
         {
             foreach (var w in _workers)
@@ -30,10 +31,16 @@ internal sealed partial class ProcessExecutor
                     {
                         w.TimedOutChunk = running;
                         overdue.Add(w);
-                        PoolLog.TaskTimedOut(Logger, chunk.Descriptor.DisplayName, limit, w.Index, w.ProcessId);
+                        timedOut.Add((chunk.Descriptor.DisplayName, limit, w.Index, w.ProcessId));
                     }
                 }
             }
+        }
+
+        // The application's logger runs after the lock, never under it.
+        foreach (var (function, limit, index, pid) in timedOut)
+        {
+            PoolLog.TaskTimedOut(Logger, function, limit, index, pid);
         }
 
         foreach (var w in overdue)
@@ -216,7 +223,16 @@ internal sealed partial class ProcessExecutor
 
                 if (stuck)
                 {
-                    Console.Error.WriteLine($"Multiprocessing: {worker} did not start within {_options.WorkerStartTimeout}; killing it.");
+                    // Through the application's logger when it has one; the console only when nobody would see it otherwise.
+                    if (_options.Logger is { } logger)
+                    {
+                        PoolLog.WorkerStartTimedOut(logger, worker.Index, _options.WorkerStartTimeout);
+                    }
+                    else
+                    {
+                        Console.Error.WriteLine($"Multiprocessing: {worker} did not start within {_options.WorkerStartTimeout}; killing it.");
+                    }
+
                     worker.Kill();
                     Lost(worker, null);
                 }
@@ -495,7 +511,15 @@ internal sealed partial class ProcessExecutor
         if (lost.Count == 0 && worker.HasCrashReport)
         {
             // No task's exception carries the crash report this time (an idle worker, or a retry): show it once here.
-            Console.Error.WriteLine($"Multiprocessing: {Describe(worker, exitCode, failure)}; the end of its standard error:{Environment.NewLine}{string.Join(Environment.NewLine, worker.StandardErrorTail())}");
+            string tail = string.Join(Environment.NewLine, worker.StandardErrorTail());
+            if (_options.Logger is { } logger)
+            {
+                PoolLog.WorkerCrashReport(logger, Describe(worker, exitCode, failure), tail);
+            }
+            else
+            {
+                Console.Error.WriteLine($"Multiprocessing: {Describe(worker, exitCode, failure)}; the end of its standard error:{Environment.NewLine}{tail}");
+            }
         }
 
         if (replace)

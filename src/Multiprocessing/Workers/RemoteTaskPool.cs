@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using MessagePack;
 using Multiprocessing.Functions;
 using Multiprocessing.Protocol;
+using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
 
 namespace Multiprocessing.Workers;
@@ -17,10 +18,11 @@ internal sealed class RemoteTaskPool(Action<PooledBufferWriter> send, IPoolSeria
     private readonly ConcurrentDictionary<long, TaskCompletionSource<(bool Ok, byte[] Body)>> _pending = new();
     private long _nextRequest;
 
-    public async Task<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null)
+    public async Task<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, TResult> func, IEnumerable<T> iterable, int? chunksize = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
+        cancellationToken.ThrowIfCancellationRequested();
         var descriptor = FunctionDescriptor.Create(func, nameof(func));
         T[] items = [.. iterable];
         long id = Interlocked.Increment(ref _nextRequest);
@@ -29,14 +31,12 @@ internal sealed class RemoteTaskPool(Action<PooledBufferWriter> send, IPoolSeria
         using (var frame = new PooledBufferWriter())
         {
             int start = FrameWriter.Begin(frame, FrameKind.Submit);
-            FrameWriter.Int64(frame, id);
-            FrameWriter.Int32(frame, chunksize ?? 0);
-            int lengthAt = frame.Reserve(4);
+            int headerAt = frame.Reserve(SubmitHeader.Size);
             int before = frame.WrittenCount;
             var writer = new MessagePackWriter(frame);
             descriptor.Write(ref writer);
             writer.Flush();
-            BinaryPrimitives.WriteInt32LittleEndian(frame.WrittenSpan.Slice(lengthAt, 4), frame.WrittenCount - before);
+            new SubmitHeader(id, chunksize ?? 0, frame.WrittenCount - before).WriteTo(frame.WrittenSpan.Slice(headerAt, SubmitHeader.Size));
             try
             {
                 serializer.Serialize(frame, items);
@@ -51,7 +51,8 @@ internal sealed class RemoteTaskPool(Action<PooledBufferWriter> send, IPoolSeria
             send(frame);
         }
 
-        var (ok, body) = await reply.Task.ConfigureAwait(false);
+        // The wire has no cancel message for a follow-up: a cancelled wait stops waiting, and its reply is dropped.
+        var (ok, body) = await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (!ok)
         {
             var reader = new MessagePackReader(body);

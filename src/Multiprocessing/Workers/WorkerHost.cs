@@ -4,6 +4,7 @@ using System.Diagnostics;
 using MessagePack;
 using Multiprocessing.Functions;
 using Multiprocessing.Protocol;
+using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
 
 
@@ -160,7 +161,7 @@ internal static class WorkerHost
                         break;
                     }
 
-                    s_beforeEachItem = stampAll || (BinaryPrimitives.ReadInt32LittleEndian(frame.Body.Span[12..]) & WorkerProcess.StampEachItemFlag) != 0 ? stamp : null;
+                    s_beforeEachItem = stampAll || (ChunkHeader.PeekFlags(frame.Body.Span) & ChunkFlags.StampEachItem) != 0 ? stamp : null;
                     status?.Started(chunkId);
                     RunChunk(frame.Body, serializer, functions, failedFunctions, output);
                     frame.Lease?.Dispose();
@@ -236,7 +237,7 @@ internal static class WorkerHost
                 if (kind == FrameKind.Cancel)
                 {
                     // Handled here, not in the queue: the main thread is busy running the very task to stop.
-                    CancelChunk(BitConverter.ToInt64(body.Span));
+                    CancelChunk(BinaryPrimitives.ReadInt64LittleEndian(body.Span));
                     continue;
                 }
 
@@ -336,33 +337,26 @@ internal static class WorkerHost
 
     private static void RunChunk(ReadOnlyMemory<byte> body, IPoolSerializer serializer, Dictionary<int, Func<IPoolSerializer, ReadOnlyMemory<byte>, PooledBufferWriter, long, RemoteError?>> functions, Dictionary<int, RemoteError> failed, PooledBufferWriter output)
     {
-        var span = body.Span;
-        long chunkId = BinaryPrimitives.ReadInt64LittleEndian(span);
-        int functionId = BinaryPrimitives.ReadInt32LittleEndian(span[8..]);
-        int flags = BinaryPrimitives.ReadInt32LittleEndian(span[12..]);
-        int payloadAt = 16;
+        if (!ChunkHeader.TryRead(body.Span, out var header, out int payloadAt))
+        {
+            throw new InvalidDataException($"Corrupt chunk: a frame of {body.Length} bytes whose header does not fit it.");
+        }
+
+        long chunkId = header.ChunkId;
+        int functionId = header.FunctionId;
         Activity? activity = null;
-        if ((flags & WorkerProcess.TraceParentFlag) != 0)
+        if (header.TraceParent is { } traceParent)
         {
             // The call is traced in the parent: the task runs under an activity with that parent, so its own
             // activities, logs and outgoing calls carry the same trace id (even with no exporter here).
-            int length = BinaryPrimitives.ReadInt16LittleEndian(span[16..]);
-            string traceParent = System.Text.Encoding.ASCII.GetString(span.Slice(18, length));
-            payloadAt = 18 + length;
             activity = new Activity("Multiprocessing.Task").SetParentId(traceParent).Start();
         }
 
         // Out-of-band blobs (large arrays of a blocking call's arguments) follow the payload.
-        int blobLength = 0;
-        if ((flags & WorkerProcess.OutOfBandFlag) != 0)
+        int blobLength = header.BlobLength ?? 0;
+        if (header.BlobLength is not null)
         {
-            blobLength = BinaryPrimitives.ReadInt32LittleEndian(span[payloadAt..]);
             s_receivedBlobBytes = blobLength;
-            payloadAt += 4;
-            if (blobLength < 0 || payloadAt + (long)blobLength > body.Length)
-            {
-                throw new InvalidDataException($"Corrupt chunk: {blobLength} bytes out of band in a frame of {body.Length}.");
-            }
         }
 
         RemoteError? error;
@@ -441,11 +435,7 @@ internal static class WorkerHost
             long elapsed = Stopwatch.GetElapsedTime(started).Ticks;
 
             int frame = FrameWriter.Begin(output, FrameKind.Result);
-            FrameWriter.Int64(output, chunkId);
-            FrameWriter.Int64(output, elapsed);
-            FrameWriter.Int32(output, failures?.Count ?? 0);
-            int lengthAt = output.Reserve(4);
-            int blobLengthAt = output.Reserve(4);
+            int headerAt = output.Reserve(ResultHeader.Size);
             int before = output.WrittenCount;
 
             // Large arrays in the results stay where they are and are copied once, when the frame is sent.
@@ -467,7 +457,7 @@ internal static class WorkerHost
                 return RemoteError.From(new NotSupportedException($"The task's result of type {typeof(TResult)} could not be serialized to send back to the parent: {ex.GetBaseException().Message}", ex));
             }
 
-            BitConverter.TryWriteBytes(output.WrittenSpan.Slice(lengthAt, 4), output.WrittenCount - before);
+            int resultLength = output.WrittenCount - before;
             if (failures is not null)
             {
                 var writer = new MessagePackWriter(output);
@@ -481,7 +471,7 @@ internal static class WorkerHost
                 writer.Flush();
             }
 
-            BitConverter.TryWriteBytes(output.WrittenSpan.Slice(blobLengthAt, 4), (int)blobs.Length);
+            new ResultHeader(chunkId, elapsed, failures?.Count ?? 0, resultLength, (int)blobs.Length).WriteTo(output.WrittenSpan.Slice(headerAt, ResultHeader.Size));
             FrameWriter.End(output, frame, blobs.Length);
             if (blobs.Count > 0)
             {

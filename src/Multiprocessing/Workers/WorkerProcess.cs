@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using MessagePack;
 using Multiprocessing.Protocol;
+using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
 
 namespace Multiprocessing.Workers;
@@ -13,15 +14,6 @@ namespace Multiprocessing.Workers;
 /// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
-    /// <summary>In a Chunk frame's count field: stamp the start of every task (a timeout applies to this chunk).</summary>
-    public const int StampEachItemFlag = 1 << 30;
-
-    /// <summary>In a Chunk frame's count field: a traceparent follows the header.</summary>
-    public const int TraceParentFlag = 1 << 29;
-
-    /// <summary>A chunk frame's flag: the payload is followed by out-of-band blobs (see <see cref="OutOfBandBlobs"/>).</summary>
-    public const int OutOfBandFlag = 1 << 28;
-
     private const int StderrLinesKept = 20;
 
     private readonly object _writeLock = new();
@@ -239,26 +231,8 @@ internal sealed class WorkerProcess : IDisposable
                 }
 
                 int frame = FrameWriter.Begin(_headers, FrameKind.Chunk);
-                FrameWriter.Int64(_headers, chunk.Id);
-                FrameWriter.Int32(_headers, chunk.FunctionId);
-                // Bit 30 of the count asks the worker to stamp each task's start (for a per-call timeout);
-                // bit 29 says a W3C traceparent follows (int16 length, ASCII), when the call is traced;
-                // bit 28 says an int32 follows: the length of the out-of-band blobs after the payload.
-                string? traceParent = chunk.Job.Activity?.Id;
                 var blobs = chunk.Blobs;
-                FrameWriter.Int32(_headers, chunk.Count | (chunk.TimeoutOverride is null ? 0 : StampEachItemFlag) | (traceParent is null ? 0 : TraceParentFlag) | (blobs is null ? 0 : OutOfBandFlag));
-                if (traceParent is not null)
-                {
-                    BinaryPrimitives.WriteInt16LittleEndian(_headers.GetSpan(2), (short)traceParent.Length);
-                    _headers.Advance(2);
-                    _headers.Write(System.Text.Encoding.ASCII.GetBytes(traceParent));
-                }
-
-                if (blobs is not null)
-                {
-                    FrameWriter.Int32(_headers, (int)blobs.Length);
-                }
-
+                new ChunkHeader(chunk.Id, chunk.FunctionId, chunk.Count, chunk.TimeoutOverride is not null, chunk.Job.Activity?.Id, blobs is null ? null : (int)blobs.Length).Write(_headers);
                 int headerLength = _headers.WrittenCount - frame - 4;
                 long total = headerLength + chunk.Payload.Count + (blobs?.Length ?? 0);
                 if (total > FrameReader.MaxFrameLength)

@@ -161,6 +161,9 @@ public static class AsyncTasks
         throw new InvalidOperationException($"async failure {x}");
     }
 
+    /// <summary><see cref="WaitForPeers"/> with three arguments, for Starmap.</summary>
+    public static Task<int> WaitForPeersStar(string dir, int index, int expected) => WaitForPeers((dir, index, expected));
+
     /// <summary>Marks itself started, then waits (bounded) until <paramref name="expected"/> tasks have: proof they run at once.</summary>
     public static async Task<int> WaitForPeers((string Dir, int Index, int Expected) a)
     {
@@ -184,4 +187,62 @@ public static class AsyncTasks
 public static class TraceTasks
 {
     public static string? CurrentTraceId(int _) => System.Diagnostics.Activity.Current?.TraceId.ToString();
+}
+
+/// <summary>Task functions of every arity, returning ValueTask or Task, as method groups.</summary>
+public static class TaskFunctions
+{
+    public static async ValueTask<int> Zero()
+    {
+        await Task.Yield();
+        return 1;
+    }
+
+    public static async ValueTask<int> DoubleValue(int x)
+    {
+        await Task.Yield();
+        return x * 2;
+    }
+
+    public static async ValueTask<int> Add2(int a, int b)
+    {
+        await Task.Yield();
+        return a + b;
+    }
+
+    public static async ValueTask<int> Add3(int a, int b, int c)
+    {
+        await Task.Yield();
+        return a + b + c;
+    }
+
+    public static async ValueTask<int> Add4(int a, int b, int c, int d)
+    {
+        await Task.Yield();
+        return a + b + c + d;
+    }
+
+    public static async Task<int> FailAdd2(int a, int b)
+    {
+        await Task.Yield();
+        throw new InvalidOperationException($"async failure {a + b}");
+    }
+}
+
+/// <summary>Task functions whose last parameter is the token the pool supplies.</summary>
+public static class TokenTasks
+{
+    public static int Zero(CancellationToken token) => token.IsCancellationRequested ? -1 : 0;
+
+    public static int One(int a, CancellationToken token) => token.IsCancellationRequested ? -1 : a;
+
+    public static int Two(int a, int b, CancellationToken token) => token.IsCancellationRequested ? -1 : a + b;
+
+    public static int Three(int a, int b, int c, CancellationToken token) => token.IsCancellationRequested ? -1 : a + b + c;
+
+    public static async ValueTask<int> DoubleLater(int x, CancellationToken token)
+    {
+        await Task.Yield();
+        return token.IsCancellationRequested ? -1 : x * 2;
+    }
 }

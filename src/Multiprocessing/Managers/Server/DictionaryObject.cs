@@ -19,6 +19,7 @@ internal sealed class DictionaryObject : SharedObject
                 ManagerOp.ItemSet => Set(key, request.Data2),
                 ManagerOp.ItemTryAdd => ManagerReply.Of(_items.TryAdd(key, request.Data2 ?? [])),
                 ManagerOp.ItemRemove => ManagerReply.Of(_items.Remove(key)),
+                ManagerOp.ItemRemoveIfValue => ManagerReply.Of(_items.TryGetValue(key, out var current) && current.AsSpan().SequenceEqual(request.Data2) && _items.Remove(key)),
                 ManagerOp.ItemContains => ManagerReply.Of(_items.ContainsKey(key)),
                 ManagerOp.Count => ManagerReply.OfValue(_items.Count),
                 ManagerOp.Clear => Clear(),

@@ -16,7 +16,7 @@ internal sealed class FastLockObject(Segment segment) : SegmentObject(segment), 
     public bool IsHeld => _lock.IsHeld;
 
     public override ValueTask<ManagerReply> HandleAsync(ManagerRequest request, ManagerSession session, CancellationToken cancellationToken, CancellationToken disconnected)
-        => HandleLockRequest(request, (timeoutMs, token) => _lock.TryAcquire(session.ProcessId, timeoutMs, token), _lock.Release, cancellationToken, disconnected);
+        => request.Op == ManagerOp.LockIsHeld ? new(ManagerReply.Of(IsHeld)) : HandleLockRequest(request, (timeoutMs, token) => _lock.TryAcquire(session.ProcessId, timeoutMs, token), _lock.Release, cancellationToken, disconnected);
 
     public override void OnSessionEnded(ManagerSession session) => _lock.MarkAbandoned(session.ProcessId);
 

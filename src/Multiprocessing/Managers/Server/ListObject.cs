@@ -23,12 +23,28 @@ internal sealed class ListObject : SharedObject
                 ManagerOp.ItemGet or ManagerOp.ItemSet or ManagerOp.ItemRemove or ManagerOp.ListInsert =>
                     ManagerReply.Error(ReplyError.ArgumentOutOfRange, $"Index {request.Argument} is out of range for a list of {_items.Count} items."),
                 ManagerOp.ListAdd => Do(() => _items.Add(request.Data1 ?? [])),
+                ManagerOp.ListIndexOf => ManagerReply.OfValue(IndexOf(request.Data1)),
+                ManagerOp.ListRemoveValue => RemoveValue(request.Data1),
                 ManagerOp.Count => ManagerReply.OfValue(_items.Count),
                 ManagerOp.Clear => Do(_items.Clear),
                 ManagerOp.Snapshot => ManagerReply.OfPayload(Snapshot()),
                 _ => Unsupported(request),
             });
         }
+    }
+
+    // Items are compared in their serialized form: equal values serialize alike (MessagePack is deterministic).
+    private int IndexOf(byte[]? item) => _items.FindIndex(x => x.AsSpan().SequenceEqual(item));
+
+    private ManagerReply RemoveValue(byte[]? item)
+    {
+        int index = IndexOf(item);
+        if (index >= 0)
+        {
+            _items.RemoveAt(index);
+        }
+
+        return ManagerReply.Of(index >= 0);
     }
 
     private static ManagerReply Do(Action action)

@@ -32,6 +32,7 @@ internal sealed class SemaphoreObject(int initialCount, int? maxCount, bool isLo
         ManagerOp.Acquire => AcquireAsync(session, request.TimeoutMs, cancellationToken),
         ManagerOp.Release => new(Release(session, (int)Math.Max(1, request.Argument))),
         ManagerOp.Count => new(CurrentCount()),
+        ManagerOp.LockIsHeld => new(ManagerReply.Of(IsHeld)),
         _ => new(Unsupported(request)),
     };
 

@@ -1,0 +1,98 @@
+using System.Buffers;
+using Multiprocessing.Protocol.Messages;
+
+namespace Multiprocessing.Tests.Protocol;
+
+/// <summary>Each message's layout is written and read in one place: round trips, truncations and noise.</summary>
+public sealed class MessageHeaderTests
+{
+    private static readonly ChunkHeader[] Chunks =
+    [
+        new ChunkHeader(1, 2, 3, false, null, null),
+        new ChunkHeader(long.MaxValue, int.MaxValue, ChunkHeader.MaxCount, true, null, null),
+        new ChunkHeader(7, 0, 1, false, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null),
+        new ChunkHeader(7, 5, 250, true, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", 0),
+        new ChunkHeader(-1, 9, 0, false, null, 1 << 20),
+    ];
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void ChunkHeader_WrittenThenRead_RoundTripsAndFindsThePayload(int which)
+    {
+        var header = Chunks[which];
+        var buffer = new ArrayBufferWriter<byte>();
+        header.Write(buffer);
+        int headerLength = buffer.WrittenCount;
+        byte[] body = [.. buffer.WrittenSpan, .. new byte[header.BlobLength ?? 0], 0xAB];
+
+        Assert.True(ChunkHeader.TryRead(body, out var read, out int payloadAt));
+        Assert.Equal(header, read);
+        Assert.Equal(headerLength, payloadAt);
+        Assert.Equal(header.StampEachItem, (ChunkHeader.PeekFlags(body) & ChunkFlags.StampEachItem) != 0);
+        for (int cut = 0; cut < headerLength; cut++)
+        {
+            Assert.False(ChunkHeader.TryRead(body.AsSpan(0, cut), out _, out _));
+        }
+    }
+
+    [Fact]
+    public void ChunkHeader_BlobsLongerThanTheBody_IsRejected()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        new ChunkHeader(1, 1, 1, false, null, 100).Write(buffer);
+        Assert.False(ChunkHeader.TryRead([.. buffer.WrittenSpan, .. new byte[99]], out _, out _));
+        Assert.True(ChunkHeader.TryRead([.. buffer.WrittenSpan, .. new byte[100]], out _, out _));
+    }
+
+    [Fact]
+    public void ResultHeader_WrittenThenRead_RoundTrips()
+    {
+        var header = new ResultHeader(42, TimeSpan.FromSeconds(3).Ticks, 2, 10, 5);
+        byte[] body = new byte[ResultHeader.Size + 15];
+        header.WriteTo(body);
+        Assert.True(ResultHeader.TryRead(body, out var read));
+        Assert.Equal(header, read);
+        Assert.False(ResultHeader.TryRead(body.AsSpan(0, body.Length - 1), out _)); // the lengths no longer fit
+        Assert.False(ResultHeader.TryRead(body.AsSpan(0, ResultHeader.Size - 1), out _));
+    }
+
+    [Fact]
+    public void SubmitHeader_WrittenThenRead_RoundTrips()
+    {
+        var header = new SubmitHeader(9, 0, 3);
+        byte[] body = new byte[SubmitHeader.Size + 3];
+        header.WriteTo(body);
+        Assert.True(SubmitHeader.TryRead(body, out var read));
+        Assert.Equal(header, read);
+        Assert.False(SubmitHeader.TryRead(body.AsSpan(0, body.Length - 1), out _));
+    }
+
+    [Fact]
+    public void TryRead_RandomBytes_NeverThrowsAndAcceptsOnlyWhatFits()
+    {
+        var random = new Random(20261201);
+        for (int i = 0; i < 20_000; i++)
+        {
+            byte[] body = new byte[random.Next(0, 96)];
+            random.NextBytes(body);
+            if (ChunkHeader.TryRead(body, out var chunk, out int payloadAt))
+            {
+                Assert.InRange(payloadAt + (long)(chunk.BlobLength ?? 0), 16, body.Length);
+            }
+
+            if (ResultHeader.TryRead(body, out var result))
+            {
+                Assert.True(ResultHeader.Size + (long)result.ResultLength + result.BlobLength <= body.Length);
+            }
+
+            if (SubmitHeader.TryRead(body, out var submit))
+            {
+                Assert.True(SubmitHeader.Size + (long)submit.DescriptorLength <= body.Length);
+            }
+        }
+    }
+}
