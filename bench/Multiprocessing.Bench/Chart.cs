@@ -1,0 +1,69 @@
+using ScottPlot;
+
+namespace Multiprocessing.Bench;
+
+/// <summary>docs/benchmarks.png: ours against Python per figure, first call and warm, as ratios on a log axis.</summary>
+internal static class Chart
+{
+    private static readonly double[] s_ticks = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
+
+    /// <summary>Writes the chart; returns why not, or null.</summary>
+    public static string? TryWrite(IReadOnlyList<WorkloadResult> results, string path, Settings s)
+    {
+        var rows = results.SelectMany(r => r.Headlines).Where(h => Valid(h.RatioCold) || Valid(h.RatioWarm)).ToList();
+        if (rows.Count == 0)
+        {
+            return "no figure has a Python counterpart";
+        }
+
+        try
+        {
+            var plot = new Plot();
+            var cold = Colors.C0;
+            var warm = Colors.C1;
+            var bars = new List<Bar>();
+            for (int i = 0; i < rows.Count; i++)
+            {
+                // Bars grow from 1x: up when ours is faster, down when slower; the height is log10 of the ratio.
+                if (Valid(rows[i].RatioCold))
+                {
+                    bars.Add(new Bar { Position = i - 0.2, Value = Math.Log10(rows[i].RatioCold), ValueBase = 0, FillColor = cold, Size = 0.38, Label = Stats.Ratio(rows[i].RatioCold) });
+                }
+
+                if (Valid(rows[i].RatioWarm))
+                {
+                    bars.Add(new Bar { Position = i + 0.2, Value = Math.Log10(rows[i].RatioWarm), ValueBase = 0, FillColor = warm, Size = 0.38, Label = Stats.Ratio(rows[i].RatioWarm) });
+                }
+            }
+
+            var barPlot = plot.Add.Bars(bars);
+            barPlot.ValueLabelStyle.FontSize = 10;
+            plot.Add.HorizontalLine(0, 1.5f, Colors.Black);
+
+            double max = bars.Max(b => b.Value);
+            double min = Math.Min(0, bars.Min(b => b.Value));
+            var ticks = s_ticks.Where(t => Math.Log10(t) >= min - 0.31 && Math.Log10(t) <= max + 0.31).ToArray();
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks.Select(Math.Log10)], [.. ticks.Select(t => Stats.Ratio(t))]);
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. Enumerable.Range(0, rows.Count).Select(i => (double)i)], [.. rows.Select(h => $"{h.Workload} {h.Label}")]);
+            plot.Axes.Bottom.TickLabelStyle.Rotation = 40;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            plot.Axes.Bottom.TickLabelStyle.FontSize = 12;
+            plot.Axes.Bottom.MinimumSize = 230;
+            plot.Axes.SetLimits(-0.7, rows.Count - 0.3, min - 0.25, max + 0.3);
+            plot.Grid.XAxisStyle.MajorLineStyle.Width = 0;
+            plot.Title($"Multiprocessing.NET vs CPython multiprocessing ({s.Processes} workers, {s.Cores} cores{(s.Quick ? ", quick mode" : string.Empty)})");
+            plot.YLabel("ours / Python (log scale; above 1x = ours better)");
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "first call in a fresh process", FillColor = cold });
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "warm repeat", FillColor = warm });
+            plot.ShowLegend(Alignment.UpperRight);
+            plot.SavePng(path, Math.Max(1000, 70 * rows.Count + 200), 720);
+            return null;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or IOException or UnauthorizedAccessException)
+        {
+            return $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}";
+        }
+    }
+
+    private static bool Valid(double ratio) => !double.IsNaN(ratio) && !double.IsInfinity(ratio) && ratio > 0;
+}

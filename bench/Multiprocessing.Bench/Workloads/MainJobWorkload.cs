@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using HashWords;
+
+namespace Multiprocessing.Bench;
+
+/// <summary>The main job as a user runs it: <c>dotnet run -c Release --project samples/HashWords</c>, its own <c>Speed-up:</c> line.</summary>
+internal sealed partial class MainJobWorkload : Workload
+{
+    private string? _words;
+
+    public override string Id => "J1";
+
+    public override string Title => "The main job: samples/HashWords, its own speed-up over serial";
+
+    public override bool InChild => false;
+
+    public override void Prepare(Settings s)
+    {
+        // --quick hashes 200,000 of the generated words from a file; the full run the sample's default million.
+        if (s.Quick)
+        {
+            _words = Path.Combine(s.WorkDirectory, "job-words.txt");
+            File.WriteAllLines(_words, WordList.Generate(200_000));
+        }
+    }
+
+    public override IReadOnlyList<(string Column, Func<Guard, Figures> Run)> Variants(Settings s) =>
+    [
+        (WorkloadResult.Pool, _ => Run(s)),
+    ];
+
+    public override Figures FromPython(JsonElement json) => [];
+
+    public override void Report(WorkloadResult r, Settings s)
+    {
+        r.Line(WorkloadResult.Pool, c => $"{Stats.Ratio(c.Median("speedup"))} over serial ({Stats.Ratio(c.Median("speedup_with_startup"))} counting the pool's start-up); serial {Stats.Seconds(c.Median("serial_s"))}, pool {Stats.Seconds(c.Median("pool_s"))}, workers started in {Stats.Seconds(c.Median("startup_s"))}", "Speed-up");
+        double speedup = r.Median(WorkloadResult.Pool, "speedup");
+        r.Target("the main job prints Speed-up ≥ 1.6x", speedup / 1.6, 1, $"{Stats.Ratio(speedup)} (median of the printed figures: {string.Join(", ", r[WorkloadResult.Pool].Samples.Select(f => Stats.Ratio(f["speedup"])))})");
+        r.Notes.Add($"`dotnet run -c Release --project samples/HashWords{(_words is null ? string.Empty : " -- <200,000 words>")}` started from the repository root as a user would (each run a fresh process that builds if needed, " +
+            "hashes serially, starts `new Pool()` — one worker per core — and maps); the figures are parsed from its own `Serial:`, `Pool:` and `Speed-up:` lines.");
+    }
+
+    private Figures Run(Settings s)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = s.RepoRoot };
+        foreach (string a in new[] { "run", "-c", "Release", "--project", "samples/HashWords" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        if (_words is not null)
+        {
+            info.ArgumentList.Add("--");
+            info.ArgumentList.Add(_words);
+        }
+
+        using var p = Process.Start(info) ?? throw new InvalidOperationException("dotnet run did not start.");
+        var stderr = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(s.CallTimeout))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"TIMEOUT after {s.CallTimeout.TotalSeconds:F0} s");
+        }
+
+        var speed = SpeedupLine().Match(output);
+        if (p.ExitCode != 0 || !speed.Success)
+        {
+            throw new InvalidOperationException($"samples/HashWords failed (exit {p.ExitCode}): {(output + stderr.Result).Trim().Split('\n').LastOrDefault()}");
+        }
+
+        static double Num(Match m, string g) => double.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture);
+        var serial = SerialLine().Match(output);
+        var pool = PoolLine().Match(output);
+        return new Figures
+        {
+            ["speedup"] = Num(speed, "x"),
+            ["speedup_with_startup"] = Num(speed, "y"),
+            ["serial_s"] = serial.Success ? Num(serial, "s") : double.NaN,
+            ["pool_s"] = pool.Success ? Num(pool, "s") : double.NaN,
+            ["startup_s"] = pool.Success ? Num(pool, "u") : double.NaN,
+        };
+    }
+
+    [GeneratedRegex(@"Speed-up: (?<x>[0-9.]+)x over serial \((?<y>[0-9.]+)x")]
+    private static partial Regex SpeedupLine();
+
+    [GeneratedRegex(@"Serial:.* in (?<s>[0-9.]+) s")]
+    private static partial Regex SerialLine();
+
+    [GeneratedRegex(@"Pool:.* in (?<s>[0-9.]+) s .*started in (?<u>[0-9.]+) s")]
+    private static partial Regex PoolLine();
+}
