@@ -24,39 +24,39 @@ internal static class Chart
             var bars = new List<Bar>();
             for (int i = 0; i < rows.Count; i++)
             {
-                // Bars grow from 1x: up when ours is faster, down when slower; the height is log10 of the ratio.
+                // Horizontal bars from 1x, the first figure at the top: right when ours is better, left when worse; the length is log10 of the ratio.
+                double y = rows.Count - 1 - i;
                 if (Valid(rows[i].RatioCold))
                 {
-                    bars.Add(new Bar { Position = i - 0.2, Value = Math.Log10(rows[i].RatioCold), ValueBase = 0, FillColor = cold, Size = 0.38, Label = Stats.Ratio(rows[i].RatioCold) });
+                    bars.Add(new Bar { Position = y + 0.2, Value = Math.Log10(rows[i].RatioCold), ValueBase = 0, FillColor = cold, Size = 0.38, Label = Stats.Ratio(rows[i].RatioCold) });
                 }
 
                 if (Valid(rows[i].RatioWarm))
                 {
-                    bars.Add(new Bar { Position = i + 0.2, Value = Math.Log10(rows[i].RatioWarm), ValueBase = 0, FillColor = warm, Size = 0.38, Label = Stats.Ratio(rows[i].RatioWarm) });
+                    bars.Add(new Bar { Position = y - 0.2, Value = Math.Log10(rows[i].RatioWarm), ValueBase = 0, FillColor = warm, Size = 0.38, Label = Stats.Ratio(rows[i].RatioWarm) });
                 }
             }
 
             var barPlot = plot.Add.Bars(bars);
-            barPlot.ValueLabelStyle.FontSize = 10;
-            plot.Add.HorizontalLine(0, 1.5f, Colors.Black);
+            barPlot.Horizontal = true;
+            barPlot.ValueLabelStyle.FontSize = 11;
+            plot.Add.VerticalLine(0, 1.5f, Colors.Black);
 
             double max = bars.Max(b => b.Value);
             double min = Math.Min(0, bars.Min(b => b.Value));
             var ticks = s_ticks.Where(t => Math.Log10(t) >= min - 0.31 && Math.Log10(t) <= max + 0.31).ToArray();
-            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks.Select(Math.Log10)], [.. ticks.Select(t => Stats.Ratio(t))]);
-            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. Enumerable.Range(0, rows.Count).Select(i => (double)i)], [.. rows.Select(h => $"{h.Workload} {h.Label}")]);
-            plot.Axes.Bottom.TickLabelStyle.Rotation = 40;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks.Select(Math.Log10)], [.. ticks.Select(t => Stats.Ratio(t))]);
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. Enumerable.Range(0, rows.Count).Select(i => (double)(rows.Count - 1 - i))], [.. rows.Select(h => $"{h.Workload} {h.Label}")]);
+            plot.Axes.Left.TickLabelStyle.FontSize = 13;
             plot.Axes.Bottom.TickLabelStyle.FontSize = 12;
-            plot.Axes.Bottom.MinimumSize = 230;
-            plot.Axes.SetLimits(-0.7, rows.Count - 0.3, min - 0.25, max + 0.3);
-            plot.Grid.XAxisStyle.MajorLineStyle.Width = 0;
+            plot.Axes.SetLimits(min - 0.3, max + 0.35, -0.7, rows.Count - 0.3);
+            plot.Grid.YAxisStyle.MajorLineStyle.Width = 0;
             plot.Title($"Multiprocessing.NET vs CPython multiprocessing ({s.Processes} workers, {s.Cores} cores{(s.Quick ? ", quick mode" : string.Empty)})");
-            plot.YLabel("ours / Python (log scale; above 1x = ours better)");
+            plot.XLabel("ours / Python, log scale (right of 1x: ours better; first call with first call, warm with warm)");
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = "first call in a fresh process", FillColor = cold });
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = "warm repeat", FillColor = warm });
-            plot.ShowLegend(Alignment.UpperRight);
-            plot.SavePng(path, Math.Max(1000, 70 * rows.Count + 200), 720);
+            plot.ShowLegend(Alignment.LowerRight);
+            plot.SavePng(path, 1100, (34 * rows.Count) + 170);
             return null;
         }
         catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or IOException or UnauthorizedAccessException)

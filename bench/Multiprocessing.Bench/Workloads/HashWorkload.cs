@@ -86,6 +86,12 @@ internal sealed class HashWorkload : Workload
             r.Line(py, c => $"pool {Stats.Seconds(c.Median("pool_s"))} first, {Stats.Seconds(c.Median("warm_pool_s"))} warm; serial {Stats.Seconds(c.Median("serial_s"))}");
         }
 
+        var counts = r.Columns.Where(c => c.Value.Samples.Count > 0).Select(c => (c.Key, Count: c.Value.Median("hashes"))).ToList();
+        if (counts.Select(c => c.Count).Distinct().Count() > 1)
+        {
+            r.Notes.Add("**MISMATCH: the variants found different numbers of distinct hashes:** " + string.Join(", ", counts.Select(c => $"{c.Key} {c.Count:N0}")) + ".");
+        }
+
         r.Target("≥ 1.5x Python's Pool (first call)", h.RatioCold, 1.5, $"{Stats.Ratio(h.RatioCold)} (Python {h.PythonColdMethod} {Stats.Seconds(h.PythonCold)} / Pool {Stats.Seconds(h.OursCold)})");
         double serial = r.Median(WorkloadResult.DotNet, "serial_s");
         r.Target("≥ 1.6x serial C# (first calls)", serial / h.OursCold, 1.6, $"{Stats.Ratio(serial / h.OursCold)} (serial {Stats.Seconds(serial)} / Pool {Stats.Seconds(h.OursCold)})");

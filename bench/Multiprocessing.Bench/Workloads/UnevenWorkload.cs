@@ -154,7 +154,7 @@ internal sealed class UnevenWorkload : Workload
         using var pool = g.Track(new Pool(s.Processes));
         WaitForWorkers(pool);
         var f = new Figures();
-        foreach (string prefix in new[] { string.Empty, "warm_" })
+        foreach (string prefix in s.Quick ? [string.Empty] : new[] { string.Empty, "warm_" })
         {
             IReadOnlyList<double>? results = null;
             f[prefix + "s"] = Time(() => results = mode switch
