@@ -45,7 +45,7 @@ internal static class Chart
             double max = bars.Max(b => b.Value);
             double min = Math.Min(0, bars.Min(b => b.Value));
             var ticks = s_ticks.Where(t => Math.Log10(t) >= min - 0.31 && Math.Log10(t) <= max + 0.31).ToArray();
-            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks.Select(Math.Log10)], [.. ticks.Select(t => Stats.Ratio(t))]);
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks.Select(Math.Log10)], [.. ticks.Select(t => t.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "x")]);
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. Enumerable.Range(0, rows.Count).Select(i => (double)(rows.Count - 1 - i))], [.. rows.Select(h => $"{h.Workload} {h.Label}")]);
             plot.Axes.Left.TickLabelStyle.FontSize = 13;
             plot.Axes.Bottom.TickLabelStyle.FontSize = 12;
@@ -55,8 +55,8 @@ internal static class Chart
             plot.XLabel("ours / Python, log scale (right of 1x: ours better; first call with first call, warm with warm)");
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = "first call in a fresh process", FillColor = cold });
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = "warm repeat", FillColor = warm });
-            plot.ShowLegend(Alignment.LowerRight);
-            plot.SavePng(path, 1100, (34 * rows.Count) + 170);
+            plot.ShowLegend(Edge.Bottom);
+            plot.SavePng(path, 1100, (34 * rows.Count) + 210);
             return null;
         }
         catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or IOException or UnauthorizedAccessException)

@@ -146,8 +146,9 @@ internal static class Report
         foreach (var r in results)
         {
             int pyRounds = r.Columns.TryGetValue(WorkloadResult.PyFork, out var fork) ? fork.Samples.Count : 0;
+            int rounds = r.Columns.Values.Select(c => c.Samples.Count).DefaultIfEmpty(0).Max();
             Line($"- **{r.Id}** {Cell(r.Title)}. " + string.Join(" ", r.Notes) +
-                 $" Python runs: {pyRounds} per start method. Took {r.Elapsed.TotalSeconds:F0} s; load average {r.LoadBefore} before, {r.LoadAfter} after.");
+                 $" Rounds: {rounds}{(r.Columns.ContainsKey(WorkloadResult.PyFork) ? $"; Python runs: {pyRounds} per start method" : string.Empty)}. Took {r.Elapsed.TotalSeconds:F0} s; load average {r.LoadBefore} before, {r.LoadAfter} after.");
         }
 
         Line();

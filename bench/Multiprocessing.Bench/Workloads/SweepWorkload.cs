@@ -24,7 +24,7 @@ internal sealed class SweepWorkload : Workload
 
     public override int PythonRounds(Settings s) => s.Quick ? 0 : 1;
 
-    public override int Rounds(Settings s) => s.Quick ? 1 : 2;
+    public override int Rounds(Settings s) => 1;
 
     public override string? State => _k.ToString(CultureInfo.InvariantCulture);
 

@@ -9,7 +9,7 @@ namespace Multiprocessing.Bench;
 /// </summary>
 internal sealed class UnevenWorkload : Workload
 {
-    private const double MedianMs = 4;
+    private const double MedianMs = 3;
     private const double Sigma = 1.2;
     private static readonly string[] s_kinds = ["sleep", "spin"];
     private static readonly string[] s_modes = ["auto", "1", "unordered"];

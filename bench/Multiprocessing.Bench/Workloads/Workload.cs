@@ -35,7 +35,8 @@ internal abstract class Workload
     /// <summary>What the parent's <see cref="Prepare"/> decided that a child must reuse (a calibrated K, a file), or null.</summary>
     public virtual string? State => null;
 
-    public virtual int PythonRounds(Settings s) => s.Rounds;
+    /// <summary>Python rounds: two by default (a fresh interpreter each, its first call the figure), to keep the full run near five minutes.</summary>
+    public virtual int PythonRounds(Settings s) => Math.Min(2, s.Rounds);
 
     public virtual int Rounds(Settings s) => s.Rounds;
 
