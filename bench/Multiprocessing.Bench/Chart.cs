@@ -38,11 +38,19 @@ internal static class Chart
             }
 
             var barPlot = plot.Add.Bars(bars);
+            for (int i = 0; i < rows.Count; i++)
+            {
+                if (Valid(rows[i].TargetRatio))
+                {
+                    plot.Add.Marker(Math.Log10(rows[i].TargetRatio), rows.Count - 1 - i + 0.2, MarkerShape.FilledDiamond, 9, Colors.Black);
+                }
+            }
+
             barPlot.Horizontal = true;
             barPlot.ValueLabelStyle.FontSize = 11;
             plot.Add.VerticalLine(0, 1.5f, Colors.Black);
 
-            double max = bars.Max(b => b.Value);
+            double max = Math.Max(1, bars.Max(b => b.Value));
             double min = Math.Min(0, bars.Min(b => b.Value));
             var ticks = s_ticks.Where(t => Math.Log10(t) >= min - 0.31 && Math.Log10(t) <= max + 0.31).ToArray();
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks.Select(Math.Log10)], [.. ticks.Select(t => t.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "x")]);
@@ -52,9 +60,10 @@ internal static class Chart
             plot.Axes.SetLimits(min - 0.3, max + 0.35, -0.7, rows.Count - 0.3);
             plot.Grid.YAxisStyle.MajorLineStyle.Width = 0;
             plot.Title($"Multiprocessing.NET vs CPython multiprocessing ({s.Processes} workers, {s.Cores} cores{(s.Quick ? ", quick mode" : string.Empty)})");
-            plot.XLabel("ours / Python, log scale (right of 1x: ours better; first call with first call, warm with warm)");
+            plot.XLabel("ours / Python, log scale (right of 1x: ours better)");
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = "first call in a fresh process", FillColor = cold });
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = "warm repeat", FillColor = warm });
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "target (first call)", MarkerShape = MarkerShape.FilledDiamond, MarkerFillColor = Colors.Black, MarkerSize = 9 });
             plot.ShowLegend(Edge.Bottom);
             plot.SavePng(path, 1100, (34 * rows.Count) + 210);
             return null;

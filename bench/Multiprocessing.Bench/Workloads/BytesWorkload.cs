@@ -53,7 +53,7 @@ internal sealed class BytesWorkload : Workload
     public override void Report(WorkloadResult r, Settings s)
     {
         static string Gb(double v) => Stats.G(v) + " GB/s";
-        var h = Headline(r, "64 MB round trip", "gb_per_s", higherIsBetter: true, Gb);
+        var h = Headline(r, "64 MB round trip", "gb_per_s", higherIsBetter: true, Gb, target: 10);
         r.Line(WorkloadResult.Threaded, c => $"{Gb(c.Median("gb_per_s"))} first, {Gb(c.Median("warm_gb_per_s"))} warm (no copy: same process)");
         r.Line(WorkloadResult.DotNet, c => $"raw Unix-socket echo to a child (store and forward) {Gb(c.Median("echo_gb_per_s"))}; 2 × memcpy in process {Gb(c.Median("gb_per_s"))}", "Floors");
         r.Target("≥ 10x Python (first round trip)", h.RatioCold, 10, $"{Stats.Ratio(h.RatioCold)} (Pool {Gb(h.OursCold)} / Python {h.PythonColdMethod} {Gb(h.PythonCold)})");

@@ -83,7 +83,7 @@ internal sealed class CpuWorkload : Workload
 
         double share = parallelFor / h.OursCold;
         r.Target("speed-up counting start-up ≥ 0.9 × Parallel.For's", share, 0.9,
-            $"{Stats.F(share)} × (Pool {Stats.Ratio(serial / h.OursCold)}: {Stats.Seconds(h.OursCold)} from `new Pool` to the results; Parallel.For {Stats.Ratio(serial / parallelFor)})");
+            $"{Stats.F(share)} × (Pool {Stats.Ratio(serial / h.OursCold)} in {Stats.Seconds(h.OursCold)}; Parallel.For {Stats.Ratio(serial / parallelFor)})");
         r.Notes.Add($"{_n:N0} tasks; K = {_k:N0} LCG steps, calibrated once in the parent to ~2 ms per task and given to every child (Python calibrates its own K to 2 ms of Python). " +
             "Pool's first figure is from `new Pool(options)` to the results of its first `Map(Burn, range)` (automatic chunksize), as a program that makes a pool for one job; warm = a second Map on that pool. " +
             "Serial and Parallel.For run in their own fresh process; results checked.");

@@ -62,7 +62,7 @@ internal abstract class ManagerPairsWorkload : Workload
 
     public override void Report(WorkloadResult r, Settings s)
     {
-        var h = Headline(r, Title.Replace("Manager ", string.Empty, StringComparison.Ordinal), "pairs_per_s", higherIsBetter: true, v => Stats.Rate(v)[..^2].TrimEnd() + " pairs/s");
+        var h = Headline(r, Title.Replace("Manager ", string.Empty, StringComparison.Ordinal), "pairs_per_s", higherIsBetter: true, v => Stats.Rate(v)[..^2].TrimEnd() + " pairs/s", target: 5);
         r.Target("≥ 5x Python's Manager (first pairs)", h.RatioCold, 5, $"{Stats.Ratio(h.RatioCold)} (Manager {Stats.Rate(h.OursCold)} / Python {h.PythonColdMethod} {Stats.Rate(h.PythonCold)})");
         r.Notes.Add($"{_n:N0} pairs of `{PairCode}`, one after another from the parent process through a proxy (Python: `{PythonPairCode}`), on a fresh manager in a fresh process; " +
             "the first n pairs are the primary figure (Python's too, no warm-up). On Linux the .NET Lock and Queue work on shared memory mapped from the manager (one round trip on first use, then none unless a call must wait); " +

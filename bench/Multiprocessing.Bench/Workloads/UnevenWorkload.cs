@@ -47,13 +47,15 @@ internal sealed class UnevenWorkload : Workload
 
     public override Figures FromPython(JsonElement json)
     {
+        // With one rep (--quick) pool_bench.py's warm figure is the first again: not a warm figure.
+        bool warm = Number(json, "reps") > 1;
         var f = new Figures();
         foreach (string kind in s_kinds)
         {
             foreach (string mode in s_modes)
             {
                 f[$"{kind}:{mode}"] = Number(json, $"{kind}:{mode}");
-                f[$"warm_{kind}:{mode}"] = Number(json, $"warm_{kind}:{mode}");
+                f[$"warm_{kind}:{mode}"] = warm ? Number(json, $"warm_{kind}:{mode}") : double.NaN;
             }
         }
 
@@ -78,16 +80,16 @@ internal sealed class UnevenWorkload : Workload
                 double warm = col?.Median("warm_s") ?? double.NaN;
                 var (pyCold, coldMethod) = BestPython(r, $"{kind}:{mode}", higherIsBetter: false);
                 var (pyWarm, warmMethod) = BestPython(r, $"warm_{kind}:{mode}", higherIsBetter: false);
-                var h = new Headline(Id, $"uneven {kind}, {Label(mode)}", Stats.Seconds, false, cold, warm, pyCold, coldMethod, pyWarm, warmMethod);
+                var h = new Headline(Id, $"uneven {kind}, {Label(mode)}", Stats.Seconds, false, cold, warm, pyCold, coldMethod, pyWarm, warmMethod) { TargetRatio = 1 };
                 r.Headlines.Add(h);
                 worstGreedy = Math.Max(worstGreedy, cold / greedy);
                 worstPython = Math.Min(worstPython, h.RatioCold);
-                vsGreedy.Add($"{Label(mode)} {Stats.Seconds(cold)} = {Stats.Ratio(cold / greedy)}");
-                vsPython.Add($"{Label(mode)} {Stats.Ratio(h.RatioCold)}");
+                vsGreedy.Add($"{Short(mode)} {Stats.Ratio(cold / greedy)}");
+                vsPython.Add($"{Short(mode)} {Stats.Ratio(h.RatioCold)}");
             }
 
-            r.Target($"{kind}: makespan ≤ 1.1 × greedy (every mode, first call)", 1.10 / worstGreedy, 1, string.Join("; ", vsGreedy) + $" of greedy {Stats.Seconds(greedy)}");
-            r.Target($"{kind}: no slower than Python (every mode, first call)", worstPython, 1, "Python / ours: " + string.Join("; ", vsPython));
+            r.Target($"{kind}: makespan ≤ 1.1 × greedy, each mode", 1.10 / worstGreedy, 1, string.Join(", ", vsGreedy) + $" × greedy {Stats.Seconds(greedy)}");
+            r.Target($"{kind}: no slower than Python, each mode", worstPython, 1, "Python / ours: " + string.Join(", ", vsPython));
         }
 
         r.Notes.Add($"{_durations.Length} durations, lognormal (median {MedianMs} ms, σ = {Sigma}) clipped to 1–200 ms, from xorshift64 (seed 0x{Seed:X}) and Box–Muller, written to one file that C# and Python both read: " +
@@ -100,6 +102,8 @@ internal sealed class UnevenWorkload : Workload
     }
 
     private static string Column(string kind, string mode) => $"Pool {kind} {mode}";
+
+    private static string Short(string mode) => mode switch { "auto" => "auto", "1" => "cs 1", _ => "unordered" };
 
     private static string Label(string mode) => mode switch { "auto" => "Map auto", "1" => "Map cs 1", _ => "ImapUnordered" };
 

@@ -123,14 +123,15 @@ internal abstract class Workload
     /// The headline row of a figure: Pool's first call and warm repeat against Python's best start method,
     /// first call with first call and warm with warm (keys <c>key</c> and <c>warm_key</c> on both sides).
     /// </summary>
-    protected static Headline Headline(WorkloadResult r, string label, string key, bool higherIsBetter, Func<double, string> format, string? pythonKey = null, bool spawnOnly = false)
+    protected static Headline Headline(WorkloadResult r, string label, string key, bool higherIsBetter, Func<double, string> format, string? pythonKey = null, bool spawnOnly = false, double target = double.NaN)
     {
         pythonKey ??= key;
         (double, string) Py(string k) => spawnOnly ? (r.Median(WorkloadResult.PySpawn, k), "spawn") : BestPython(r, k, higherIsBetter);
         var (pyCold, coldMethod) = Py(pythonKey);
         var (pyWarm, warmMethod) = Py("warm_" + pythonKey);
         var h = new Headline(r.Id, label, format, higherIsBetter,
-            r.Median(WorkloadResult.Pool, key), r.Median(WorkloadResult.Pool, "warm_" + key), pyCold, coldMethod, pyWarm, warmMethod);
+            r.Median(WorkloadResult.Pool, key), r.Median(WorkloadResult.Pool, "warm_" + key), pyCold, coldMethod, pyWarm, warmMethod)
+        { TargetRatio = target };
         r.Headlines.Add(h);
         return h;
     }

@@ -31,6 +31,9 @@ internal sealed record Headline(
     double PythonWarm,
     string PythonWarmMethod)
 {
+    /// <summary>The target ratio for the first call against Python, or NaN where the target is not a ratio to Python.</summary>
+    public double TargetRatio { get; init; } = double.NaN;
+
     public double RatioCold => Ratio(OursCold, PythonCold);
 
     public double RatioWarm => Ratio(OursWarm, PythonWarm);
