@@ -42,7 +42,7 @@ internal static class Chart
             {
                 if (Valid(rows[i].TargetRatio))
                 {
-                    plot.Add.Marker(Math.Log10(rows[i].TargetRatio), rows.Count - 1 - i + 0.2, MarkerShape.FilledDiamond, 9, Colors.Black);
+                    plot.Add.Marker(Math.Log10(rows[i].TargetRatio), rows.Count - 1 - i + 0.2, MarkerShape.VerticalBar, 16, Colors.Black).MarkerLineWidth = 2.5f;
                 }
             }
 
@@ -63,7 +63,7 @@ internal static class Chart
             plot.XLabel("ours / Python, log scale (right of 1x: ours better)");
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = "first call in a fresh process", FillColor = cold });
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = "warm repeat", FillColor = warm });
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "target (first call)", MarkerShape = MarkerShape.FilledDiamond, MarkerFillColor = Colors.Black, MarkerSize = 9 });
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "target (first call)", MarkerShape = MarkerShape.VerticalBar, MarkerLineColor = Colors.Black, MarkerSize = 12 });
             plot.ShowLegend(Edge.Bottom);
             plot.SavePng(path, 1100, (34 * rows.Count) + 210);
             return null;

@@ -19,8 +19,7 @@ internal sealed partial class MainJobWorkload : Workload
 
     public override void Prepare(Settings s)
     {
-        // Built once before the rounds, so that a slow build on a shared machine cannot eat a round's time limit;
-        // the runs are then `dotnet run --no-build`, the same program.
+        // Built once before the rounds, so that a slow build on a shared machine cannot eat a round's time limit.
         Dotnet(s, TimeSpan.FromMinutes(5), "build", "-c", "Release", "samples/HashWords");
 
         // --quick hashes 200,000 of the generated words from a file; the full run the sample's default million.
