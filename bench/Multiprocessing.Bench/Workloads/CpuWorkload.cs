@@ -63,7 +63,7 @@ internal sealed class CpuWorkload : Workload
         (WorkloadResult.Threaded, g => RunPool(g, () => new ThreadedPool(Options(s)))),
     ];
 
-    public override Figures FromPython(JsonElement json) => Pick(json, "pool_s", "warm_pool_s", "serial_s", "warm_serial_s", "task_ms");
+    public override Figures FromPython(JsonElement json) => Pick(json, "pool_s", "warm_pool_s", "serial_s", "task_ms");
 
     public override void Report(WorkloadResult r, Settings s)
     {
@@ -75,7 +75,7 @@ internal sealed class CpuWorkload : Workload
         r.Line(WorkloadResult.DotNet, c => $"serial {Stats.Seconds(serial)} ({Stats.F(serial / _n * 1e3)} ms/task); Parallel.For {Stats.Seconds(parallelFor)} first ({Stats.Ratio(serial / parallelFor)}), {Stats.Seconds(c.Median("warm_parallel_for_s"))} warm");
         foreach (string py in new[] { WorkloadResult.PyFork, WorkloadResult.PySpawn })
         {
-            r.Line(py, c => $"pool {Stats.Seconds(c.Median("pool_s"))} with start-up ({Stats.Ratio(c.Median("serial_s") / c.Median("pool_s"))} over its serial), warm {Stats.Seconds(c.Median("warm_pool_s"))} ({Stats.Ratio(c.Median("warm_serial_s") / c.Median("warm_pool_s"))}); {Stats.F(c.Median("task_ms"))} ms/task");
+            r.Line(py, c => $"pool {Stats.Seconds(c.Median("pool_s"))} with start-up ({Stats.Ratio(c.Median("serial_s") / c.Median("pool_s"))} over its serial), warm {Stats.Seconds(c.Median("warm_pool_s"))} ({Stats.Ratio(c.Median("serial_s") / c.Median("warm_pool_s"))}); {Stats.F(c.Median("task_ms"))} ms/task");
         }
 
         double share = parallelFor / h.OursCold;
