@@ -29,7 +29,7 @@ internal static class Program
 
         var quick = new Option<bool>("--quick") { Description = "Smaller sizes and fewer rounds: about a minute." };
         var only = new Option<string?>("--only") { Description = "Run these workloads only, e.g. W1,W6, M1,M2 or J1 (the main job)." };
-        var rounds = new Option<int?>("--rounds") { Description = "Interleaved rounds per workload (default 3; 1 with --quick)." };
+        var rounds = new Option<int?>("--rounds") { Description = "Interleaved rounds per workload (default 2; 1 with --quick)." };
         var processes = new Option<int>("--processes") { Description = "Workers per pool, for .NET and Python alike.", DefaultValueFactory = _ => 2 };
         var noPython = new Option<bool>("--no-python") { Description = "Skip the CPython columns." };
         var output = new Option<string?>("--output") { Description = "Markdown report path (default: docs/benchmarks.md for a full run; a temporary file for --quick)." };
@@ -70,7 +70,7 @@ internal static class Program
         var settings = new Settings(
             quick,
             processes,
-            rounds ?? (quick ? 1 : 3),
+            rounds ?? (quick ? 1 : 2),
             TimeSpan.FromSeconds(quick ? 90 : 240),
             TimeSpan.FromSeconds(quick ? 120 : 300),
             python,
