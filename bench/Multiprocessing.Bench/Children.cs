@@ -6,14 +6,17 @@ using System.Text.Json;
 namespace Multiprocessing.Bench;
 
 /// <summary>
-/// Child processes of the benchmark itself: the raw IPC floor for W6 (1-byte ping-pong over an anonymous
-/// pipe and over a Unix domain socket, the transport the library uses) and the W9 memory run, which needs
-/// a process of its own so that its peak RSS is not the benchmark's.
+/// Child processes of the benchmark itself: every workload variant (a fresh process, as a user's program),
+/// and the raw IPC floors for W6 (1-byte ping-pong over an anonymous pipe and over a Unix domain socket, the
+/// transport the library uses), W7 (a bulk echo) and W8 (a bare child's start).
 /// </summary>
 internal static class Children
 {
     public const string PingPongFlag = "--pingpong-child";
-    public const string ImapFlag = "--w9-child";
+    public const string VariantFlag = "--child";
+
+    // A figure that could not be measured is NaN, which plain JSON has no number for.
+    private static readonly JsonSerializerOptions s_json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Starts this program again with <paramref name="args"/>.</summary>
     public static ProcessStartInfo Self(params string[] args)
@@ -274,82 +277,54 @@ internal static class Children
     }
 
     /// <summary>
-    /// W9 in a fresh process: Imap over an endless generator, <c>n</c> results consumed, then the pool is
-    /// terminated; prints one JSON line with this process's peak RSS (VmHWM).
-    /// Arguments: <c>--w9-child process|threaded N CHUNKSIZE PROCESSES</c>.
+    /// One workload variant in this fresh process: <c>--child ID COLUMN QUICK PROCESSES WORKDIR REPO [STATE]</c>.
+    /// Prints the figures as one JSON line; the first call made here is what a user's program meets.
     /// </summary>
-    public static int RunImapChild(string[] args)
+    public static int RunVariantChild(string[] args)
     {
-        string kind = args[1];
-        long n = long.Parse(args[2], CultureInfo.InvariantCulture);
-        int chunksize = int.Parse(args[3], CultureInfo.InvariantCulture);
-        int processes = int.Parse(args[4], CultureInfo.InvariantCulture);
-        double baseline = ProcInfo.PeakRssMb();
-        IPool pool = kind == "threaded" ? new ThreadedPool(processes) : new Pool(processes);
-        try
+        string id = args[1];
+        string column = args[2];
+        var s = new Settings(args[3] == "quick", int.Parse(args[4], CultureInfo.InvariantCulture), 1, TimeSpan.FromHours(1), TimeSpan.FromHours(1), null, args[5], args[6]);
+        Workload w = Workloads.All().Single(x => x.Id == id);
+        w.PrepareChild(s, args.Length > 7 ? args[7] : null);
+        var run = w.Variants(s).Single(v => v.Column == column).Run;
+        var (figures, failure) = Guard.Run(s.CallTimeout, run);
+        if (failure is not null)
         {
-            Workload.WaitForWorkers(pool);
-            double ready = ProcInfo.PeakRssMb();
-            long count = 0;
-            long last = -1;
-            long t0 = Stopwatch.GetTimestamp();
-            foreach (int r in pool.Imap(Tasks.Identity, Tasks.Naturals(), chunksize))
-            {
-                last = r;
-                if (++count == n)
-                {
-                    break;
-                }
-            }
-
-            double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            if (last != n - 1)
-            {
-                throw new InvalidOperationException($"Imap over an endless input returned {last} as item {n - 1}.");
-            }
-
-            var result = new Dictionary<string, double>
-            {
-                ["peak_rss_mb"] = ProcInfo.PeakRssMb(),
-                ["baseline_rss_mb"] = baseline,
-                ["ready_rss_mb"] = ready,
-                ["s"] = seconds,
-                ["items_per_s"] = n / seconds,
-            };
-            Console.Out.Flush();
-            Console.WriteLine(JsonSerializer.Serialize(result));
-            return 0;
+            Console.Error.WriteLine(failure);
+            return 1;
         }
-        finally
-        {
-            pool.Terminate();
-            pool.Dispose();
-        }
+
+        Console.Out.Flush();
+        Console.WriteLine(JsonSerializer.Serialize<Dictionary<string, double>>(figures!, s_json));
+        return 0;
     }
 
-    /// <summary>Runs the W9 child and reads its JSON line.</summary>
-    public static Figures ImapInChild(string kind, long n, int chunksize, int processes, TimeSpan timeout)
+    /// <summary>Runs one variant of <paramref name="w"/> in a fresh child process of this program and reads its figures.</summary>
+    public static Figures Variant(Workload w, string column, Settings s)
     {
-        var info = Self(ImapFlag, kind, n.ToString(CultureInfo.InvariantCulture), chunksize.ToString(CultureInfo.InvariantCulture), processes.ToString(CultureInfo.InvariantCulture));
+        var info = Self([VariantFlag, w.Id, column, s.Quick ? "quick" : "full", s.Processes.ToString(CultureInfo.InvariantCulture), s.WorkDirectory, s.RepoRoot, .. w.State is { } state ? new[] { state } : []]);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
-        using var child = Process.Start(info) ?? throw new InvalidOperationException("The W9 child did not start.");
+        using var child = Process.Start(info) ?? throw new InvalidOperationException($"The {w.Id} child did not start.");
         var stdout = child.StandardOutput.ReadToEndAsync();
         var stderr = child.StandardError.ReadToEndAsync();
-        if (!child.WaitForExit(timeout))
+        if (!child.WaitForExit(s.CallTimeout))
         {
             child.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The W9 child did not finish within {timeout.TotalSeconds:F0} s.");
+            throw new TimeoutException($"TIMEOUT after {s.CallTimeout.TotalSeconds:F0} s");
         }
 
+        child.WaitForExit();
         string? line = stdout.Result.Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('{'));
         if (child.ExitCode != 0 || line is null)
         {
-            throw new InvalidOperationException($"The W9 child failed (exit {child.ExitCode}): {stderr.Result.Split('\n').FirstOrDefault()}");
+            string why = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? $"exit {child.ExitCode}";
+            throw new InvalidOperationException(why.StartsWith("FAILED", StringComparison.Ordinal) || why.StartsWith("TIMEOUT", StringComparison.Ordinal) ? why : "FAILED: " + why);
         }
 
         var figures = new Figures();
-        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, double>>(line)!)
+        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, double>>(line, s_json)!)
         {
             figures[key] = value;
         }

@@ -8,9 +8,10 @@ using Spectre.Console;
 namespace Multiprocessing.Bench;
 
 /// <summary>
-/// The Multiprocessing.NET benchmark: each workload with Pool, ThreadedPool, the plain .NET alternatives
-/// and CPython's multiprocessing.Pool (fork and spawn, through bench/python/pool_bench.py), interleaved
-/// round by round; medians; a table of ratios against the targets; docs/benchmarks.md.
+/// The Multiprocessing.NET benchmark: each workload variant (Pool, ThreadedPool, the plain .NET alternatives)
+/// in a fresh child process of this program, and CPython's multiprocessing.Pool (fork and spawn, through
+/// bench/python/pool_bench.py, a fresh interpreter each), interleaved round by round. The first call in each
+/// process is the primary figure and a warm repeat the second; medians; targets; docs/benchmarks.md and .png.
 /// </summary>
 internal static class Program
 {
@@ -21,14 +22,14 @@ internal static class Program
             return Children.RunPingPongChild(args);
         }
 
-        if (args.Length > 0 && args[0] == Children.ImapFlag)
+        if (args.Length > 0 && args[0] == Children.VariantFlag)
         {
-            return Children.RunImapChild(args);
+            return Children.RunVariantChild(args);
         }
 
         var quick = new Option<bool>("--quick") { Description = "Smaller sizes and fewer rounds: about a minute." };
-        var only = new Option<string?>("--only") { Description = "Run these workloads only, e.g. W1,W6 or M1,M2." };
-        var rounds = new Option<int?>("--rounds") { Description = "Interleaved rounds per workload (default 3; 2 with --quick)." };
+        var only = new Option<string?>("--only") { Description = "Run these workloads only, e.g. W1,W6, M1,M2 or J1 (the main job)." };
+        var rounds = new Option<int?>("--rounds") { Description = "Interleaved rounds per workload (default 2; 1 with --quick)." };
         var processes = new Option<int>("--processes") { Description = "Workers per pool, for .NET and Python alike.", DefaultValueFactory = _ => 2 };
         var noPython = new Option<bool>("--no-python") { Description = "Skip the CPython columns." };
         var output = new Option<string?>("--output") { Description = "Markdown report path (default: docs/benchmarks.md for a full run; a temporary file for --quick)." };
@@ -69,18 +70,14 @@ internal static class Program
         var settings = new Settings(
             quick,
             processes,
-            rounds ?? (quick ? 2 : 3),
+            rounds ?? (quick ? 1 : 2),
             TimeSpan.FromSeconds(quick ? 90 : 240),
             TimeSpan.FromSeconds(quick ? 120 : 300),
             python,
-            work);
+            work,
+            repo);
 
-        Workload[] all =
-        [
-            new HashWorkload(), new CpuWorkload(), new MapWorkload(), new ImapWorkload(), new ApplyAsyncWorkload(),
-            new LatencyWorkload(), new BytesWorkload(), new StartupWorkload(), new InfiniteImapWorkload(), new SweepWorkload(),
-            new ManagerLockWorkload(), new ManagerQueueWorkload(),
-        ];
+        var all = Workloads.All();
         var selected = only is null ? all : all.Where(w => only.Split(',', StringSplitOptions.TrimEntries).Contains(w.Id, StringComparer.OrdinalIgnoreCase)).ToArray();
 
         Console.WriteLine($"Multiprocessing.NET benchmark ({(quick ? "quick" : "full")}): {settings.Rounds} rounds, {processes} workers, {Environment.ProcessorCount} cores, load {ProcInfo.LoadAverage()}; Python: {python?.Version ?? "skipped"}");
@@ -109,7 +106,10 @@ internal static class Program
         Report.ToConsole(results, machine);
         string path = output ?? (quick ? Path.Combine(Path.GetTempPath(), "benchmarks-quick.md") : Path.Combine(repo, "docs", "benchmarks.md"));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, Report.ToMarkdown(results, machine, settings, "dotnet run -c Release --project bench/Multiprocessing.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty)));
+        string chart = Path.ChangeExtension(Path.GetFullPath(path), ".png");
+        string? chartFailure = Chart.TryWrite(results, chart, settings);
+        File.WriteAllText(path, Report.ToMarkdown(results, machine, settings, "dotnet run -c Release --project bench/Multiprocessing.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty), chartFailure is null ? Path.GetFileName(chart) : null));
+        Console.WriteLine(chartFailure is null ? $"Chart written to {chart}." : $"Notice: no chart: {chartFailure}");
         Console.WriteLine($"Report written to {path} ({clock.Elapsed.TotalSeconds:F0} s in all).");
         return 0;
     }
@@ -121,20 +121,27 @@ internal static class Program
         Console.WriteLine($"{w.Id}: {w.Title}");
         w.Prepare(s);
         var variants = w.Variants(s);
-        int pythonRounds = s.Python is null || w.PythonWorkload is null ? 0 : w.PythonRounds(s);
-        for (int round = 0; round < Math.Max(s.Rounds, pythonRounds); round++)
+        int rounds = Math.Min(w.Rounds(s), s.Rounds);
+        int pythonRounds = s.Python is null || w.PythonWorkload is null ? 0 : Math.Min(w.PythonRounds(s), s.Rounds);
+        for (int round = 0; round < Math.Max(rounds, pythonRounds); round++)
         {
-            if (round < s.Rounds)
+            if (round < rounds)
             {
                 foreach (var (column, run) in variants)
                 {
+                    // --quick keeps to about a minute: ThreadedPool is context, not a target.
+                    if (s.Quick && column == WorkloadResult.Threaded)
+                    {
+                        continue;
+                    }
+
                     var col = r[column];
                     if (col.Failure is not null)
                     {
                         continue;
                     }
 
-                    var (figures, failure) = Guard.Run(s.CallTimeout, run);
+                    var (figures, failure) = w.InChild ? InChild(w, column, s) : Guard.Run(s.CallTimeout, run);
                     if (figures is not null)
                     {
                         col.Samples.Add(figures);
@@ -160,7 +167,7 @@ internal static class Program
                     try
                     {
                         var (n, words, reps, chunksize) = w.PythonArguments(s);
-                        figures = w.FromPython(s.Python!.Run(w.PythonWorkload!, method, s.Processes, s.PythonTimeout, n, words, reps, chunksize));
+                        figures = w.FromPython(s.Python!.Run(w.PythonWorkload!, method, s.Processes, s.PythonTimeout, n, words, reps, chunksize, w.PythonExtra(s)));
                         col.Samples.Add(figures);
                     }
 #pragma warning disable CA1031 // A failed Python run is a cell in the table, not the end of the benchmark.
@@ -177,16 +184,25 @@ internal static class Program
         }
 
         w.Report(r, s);
-        w.Release();
-
-        // The next workload starts on a clean heap: a million words kept from W1 made every later gen2
-        // collection of this parent (W7 allocates a 64 MB result per call) far dearer than in Python, whose
-        // script is a fresh process per workload.
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
         r.Elapsed = clock.Elapsed;
         r.LoadAfter = ProcInfo.LoadAverage();
         return r;
+    }
+
+    private static (Figures? Figures, string? Failure) InChild(Workload w, string column, Settings s)
+    {
+        try
+        {
+            return (Children.Variant(w, column, s), null);
+        }
+        catch (TimeoutException ex)
+        {
+            return (null, ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return (null, ex.Message);
+        }
     }
 
     private static void Progress(string id, int round, string column, Figures? figures, string? failure)
@@ -237,131 +253,13 @@ internal sealed record Machine(IReadOnlyList<(string Key, string Value)> Facts)
     }
 }
 
-/// <summary>The tables, on the console (Spectre.Console) and in Markdown.</summary>
-internal static class Report
+/// <summary>Every workload, in report order.</summary>
+internal static class Workloads
 {
-    public static void ToConsole(IReadOnlyList<WorkloadResult> results, Machine machine)
-    {
-        var console = AnsiConsole.Console;
-        if (console.Profile.Width < 160)
-        {
-            console.Profile.Width = 160;
-        }
-
-        var targets = new Table { Title = new TableTitle("Targets (ratios of medians)") };
-        targets.AddColumn("W");
-        targets.AddColumn("Target");
-        targets.AddColumn("Measured");
-        targets.AddColumn("Result");
-        foreach (var t in results.SelectMany(r => r.Targets))
-        {
-            targets.AddRow(new Text(t.Workload), new Text(t.Target), new Text(t.Measured), new Markup(t.Met switch { true => "[green]met[/]", false => "[red]missed[/]", null => "[yellow]not measured[/]" }));
-        }
-
-        var figures = new Table { Title = new TableTitle("Figures (medians over rounds)") };
-        figures.AddColumn("W");
-        foreach (string c in WorkloadResult.CellColumns)
-        {
-            figures.AddColumn(c);
-        }
-
-        foreach (var r in results)
-        {
-            figures.AddRow([new Text(r.Id + " " + r.Title), .. WorkloadResult.CellColumns.Select(c => new Text(r.Cells.GetValueOrDefault(c, "—")))]);
-        }
-
-        console.Write(figures);
-        console.Write(targets);
-        foreach (var (key, value) in machine.Facts)
-        {
-            console.WriteLine($"{key}: {value}");
-        }
-    }
-
-    /// <summary>Each column's main figures round by round, so that a disturbed round shows.</summary>
-    private static string PerRound(WorkloadResult r) => string.Join("; ", r.Columns
-        .Where(c => c.Value.Samples.Count > 0)
-        .Select(c => c.Key + " " + string.Join(", ", MainKeys(c.Value.Samples[0])
-            .Select(k => k + " " + string.Join("/", c.Value.Samples.Select(f => f.TryGetValue(k, out double v) ? Stats.G(v) : "—"))))));
-
-    /// <summary>The first two plain figures, or for a sweep its automatic-chunksize entries.</summary>
-    private static IEnumerable<string> MainKeys(Figures f)
-    {
-        string[] plain = [.. f.Keys.Where(k => !k.Contains(':', StringComparison.Ordinal)).Take(2)];
-        return plain.Length > 0 ? plain : f.Keys.Where(k => k.EndsWith(":auto", StringComparison.Ordinal));
-    }
-
-    public static string ToMarkdown(IReadOnlyList<WorkloadResult> results, Machine machine, Settings s, string command)
-    {
-        var md = new StringBuilder();
-        void Line(string text = "") => md.Append(text).Append('\n');
-        static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
-
-        Line("# Benchmarks");
-        Line();
-        Line($"Multiprocessing.NET against the plain .NET alternatives and CPython's `multiprocessing.Pool` and `Manager` (fork and spawn), on the workloads of the benchmark issue (W1–W10) and the Manager rows (M1–M2). " +
-             $"Produced by `bench/Multiprocessing.Bench` ({(s.Quick ? "**quick mode: small sizes, not the reference figures**" : "full run")}):");
-        Line();
-        Line("```");
-        Line(command);
-        Line("```");
-        Line();
-        Line("## Machine");
-        Line();
-        Line("| | |");
-        Line("|---|---|");
-        foreach (var (key, value) in machine.Facts)
-        {
-            Line($"| {Cell(key)} | {Cell(value)} |");
-        }
-
-        Line();
-        Line("## Targets");
-        Line();
-        int met = results.SelectMany(r => r.Targets).Count(t => t.Met == true);
-        int total = results.SelectMany(r => r.Targets).Count();
-        Line($"{met} of {total} targets met. Each ratio is a ratio of medians; against Python the faster of fork and spawn is used (spawn alone for W8, as the target says).");
-        Line();
-        Line("| W | Target | Measured | Result |");
-        Line("|---|---|---|---|");
-        foreach (var t in results.SelectMany(r => r.Targets))
-        {
-            Line($"| {t.Workload} | {Cell(t.Target)} | {Cell(t.Measured)} | {(t.Met switch { true => "**met**", false => "**missed**", null => "not measured" })} |");
-        }
-
-        Line();
-        Line("## Figures");
-        Line();
-        Line($"Medians over {s.Rounds} interleaved rounds for .NET (each round runs every variant of a workload in turn, each on a fresh pool whose workers are up before the timing starts) " +
-             "and over the Python rounds noted below. Python's own figures are medians of its `--reps` inside each run, as pool_bench.py reports them.");
-        Line();
-        Line("| W | " + string.Join(" | ", WorkloadResult.CellColumns) + " |");
-        Line("|---|" + string.Concat(Enumerable.Repeat("---|", WorkloadResult.CellColumns.Length)));
-        foreach (var r in results)
-        {
-            Line($"| **{r.Id}** {Cell(r.Title)} | " + string.Join(" | ", WorkloadResult.CellColumns.Select(c => Cell(r.Cells.GetValueOrDefault(c, "—")))) + " |");
-        }
-
-        Line();
-        Line("## How each workload is measured");
-        Line();
-        foreach (var r in results)
-        {
-            int pyRounds = r.Columns.TryGetValue(WorkloadResult.PyFork, out var fork) ? fork.Samples.Count : 0;
-            Line($"- **{r.Id}** {Cell(r.Title)}. " + string.Join(" ", r.Notes) +
-                 $" Python runs: {pyRounds} per start method. Took {r.Elapsed.TotalSeconds:F0} s; load average {r.LoadBefore} before, {r.LoadAfter} after. " +
-                 "Per round: " + Cell(PerRound(r)) + ".");
-        }
-
-        Line();
-        Line("General notes:");
-        Line();
-        Line("- .NET pools are warmed before timing: every worker has run a task, and the timed call has been made once (on a smaller input, or in W1 the same call) " +
-             "(the worker processes JIT-compile the task on first use; CPython has no JIT to warm). W1 also shows the cold first call.");
-        Line("- A variant that fails or exceeds its per-call time limit " +
-             $"({s.CallTimeout.TotalSeconds:F0} s; {s.PythonTimeout.TotalSeconds:F0} s for a Python run) is marked FAILED or TIMEOUT in its cell and not retried.");
-        Line("- On a 2-core machine three processes (the parent and two workers) share two cores, and anything else running shows up in the figures: " +
-             "the load averages above say how busy the machine was.");
-        return md.ToString();
-    }
+    public static Workload[] All() =>
+    [
+        new HashWorkload(), new CpuWorkload(), new MapWorkload(), new ImapWorkload(), new ApplyAsyncWorkload(),
+        new LatencyWorkload(), new BytesWorkload(), new StartupWorkload(), new InfiniteImapWorkload(), new SweepWorkload(),
+        new UnevenWorkload(), new ManagerLockWorkload(), new ManagerQueueWorkload(), new MainJobWorkload(),
+    ];
 }

@@ -67,7 +67,7 @@ internal sealed class PythonRunner
     }
 
     /// <summary>Runs one workload; returns the parsed JSON object or throws with the script's error.</summary>
-    public JsonElement Run(string workload, string method, int processes, TimeSpan timeout, long? n = null, string? words = null, int? reps = null, int? chunksize = null)
+    public JsonElement Run(string workload, string method, int processes, TimeSpan timeout, long? n = null, string? words = null, int? reps = null, int? chunksize = null, IReadOnlyList<string>? extra = null)
     {
         // Linux keeps a process's peak RSS (ru_maxrss) across exec, so a python3 started straight from this
         // (large) process would report our peak as its own in W9. Through sh, which forks python3 rather than
@@ -100,6 +100,11 @@ internal sealed class PythonRunner
                 info.ArgumentList.Add(flag);
                 info.ArgumentList.Add(value);
             }
+        }
+
+        foreach (string a in extra ?? [])
+        {
+            info.ArgumentList.Add(a);
         }
 
         using var p = Process.Start(info) ?? throw new InvalidOperationException("python did not start");

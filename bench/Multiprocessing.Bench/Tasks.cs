@@ -37,11 +37,32 @@ internal static class Tasks
         return (int)x;
     }
 
-    /// <summary>Holds a worker briefly and names it, so that a warm-up reaches every worker (Python's <c>worker_pid</c>).</summary>
-    public static int WorkerPid(int _)
+    /// <summary>
+    /// Holds a worker briefly and names it (index, process id), so that a warm-up reaches every worker (Python's <c>worker_pid</c>);
+    /// over <c>long</c>, a type no timed call uses, so that waiting for the workers JIT-compiles none of their paths.
+    /// </summary>
+    public static long WorkerPid(long _)
     {
         Thread.Sleep(5);
-        return Environment.ProcessId;
+        return ((long)(WorkerInfo.Current?.Index ?? -1) << 32) | (uint)Environment.ProcessId;
+    }
+
+    /// <summary>W11: an uneven task that waits (Python's <c>sleep_ms</c>).</summary>
+    public static double SleepMs(double ms)
+    {
+        Thread.Sleep(TimeSpan.FromMilliseconds(ms));
+        return ms;
+    }
+
+    /// <summary>W11: an uneven task that burns this thread's CPU for <paramref name="ms"/> (Python's <c>spin_ms</c>, the same clock).</summary>
+    public static double SpinMs(double ms)
+    {
+        double end = Cpu.ThreadSeconds() + (ms / 1000);
+        while (Cpu.ThreadSeconds() < end)
+        {
+        }
+
+        return ms;
     }
 
     /// <summary>An endless input for W9: 0, 1, 2, ...</summary>

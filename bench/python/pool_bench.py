@@ -6,6 +6,10 @@ Run by the C# benchmark harness as a subprocess:
     python3 bench/python/pool_bench.py --workload W --method fork|spawn --processes 2
         [--n N] [--chunksize C] [--words PATH] [--reps R]
 
+Each workload runs in the fresh interpreter this script is: the first timed call is the
+primary figure (``x``) and the median of the repeats that follow on the same pool is the
+warm one (``warm_x``).
+
 Prints exactly one JSON object, on the last line of stdout; nothing else is printed
 to stdout.  All times are in seconds (floats) unless a field name says otherwise
 (``_us`` = microseconds).  On failure the last line is ``{"error": ...}`` and the
@@ -147,6 +151,24 @@ def make_pool(ctx, processes, initializer=None, initargs=()):
     return pool
 
 
+def first_and_warm(samples):
+    """The first call, and the median of the repeats after it (NaN-free: the first again if none)."""
+    return samples[0], (median(samples[1:]) if len(samples) > 1 else samples[0])
+
+
+def sleep_ms(ms):
+    time.sleep(ms / 1000.0)
+    return ms
+
+
+def spin_ms(ms):
+    # CPU work, not wall time: the thread's own CPU clock, as the C# side's spin.
+    end = time.thread_time() + ms / 1000.0
+    while time.thread_time() < end:
+        pass
+    return ms
+
+
 def timed(fn):
     t0 = time.perf_counter()
     value = fn()
@@ -181,19 +203,20 @@ def w_hash(ctx, a):
     else:
         words = generate_words(n)
         source = 'generated'
-    serial, pooled, hashes = [], [], None
-    for _ in range(a.reps):
-        dt, known = timed(lambda: {hash_word(w) for w in words})
-        serial.append(dt)
-        hashes = len(known)
+    # Serial once: it is the reference, not a pool figure.
+    dt, known = timed(lambda: {hash_word(w) for w in words})
+    serial, pooled, hashes = [dt], [], len(known)
     with make_pool(ctx, a.processes) as pool:
         for _ in range(a.reps):
             dt, known = timed(lambda: set(pool.map(hash_word, words)))
             pooled.append(dt)
             if len(known) != hashes:
                 raise RuntimeError('pool and serial hash sets differ')
+    serial_first = serial[0]
+    pool_first, pool_warm = first_and_warm(pooled)
     return {
-        'serial_s': median(serial), 'pool_s': median(pooled),
+        'serial_s': serial_first,
+        'pool_s': pool_first, 'warm_pool_s': pool_warm,
         'words': len(words), 'hashes': hashes,
         'words_source': source, 'words_sha256': words_digest(words),
         'serial_samples': serial, 'pool_samples': pooled,
@@ -204,19 +227,25 @@ def w_cpu(ctx, a):
     n = a.n if a.n is not None else 2000
     k = calibrate_k()
     tasks = range(n)
-    serial, pooled = [], []
-    for _ in range(a.reps):
-        dt, expected = timed(lambda: [burn(i) for i in tasks])
-        serial.append(dt)
-    with make_pool(ctx, a.processes, set_k, (k,)) as pool:
+    # Serial once: it is the reference, not a pool figure.
+    dt, expected = timed(lambda: [burn(i) for i in tasks])
+    serial, pooled = [dt], []
+    # The first figure counts the pool's start-up, as a program that creates a pool to run one map.
+    t0 = time.perf_counter()
+    pool = ctx.Pool(a.processes, initializer=set_k, initargs=(k,))
+    with pool:
         for _ in range(a.reps):
-            dt, got = timed(lambda: pool.map(burn, tasks, a.chunksize))
-            pooled.append(dt)
+            got = pool.map(burn, tasks, a.chunksize)
+            pooled.append(time.perf_counter() - t0)
             if got != expected:
                 raise RuntimeError('pool results differ from serial results')
+            t0 = time.perf_counter()
+    serial_first = serial[0]
+    pool_first, pool_warm = first_and_warm(pooled)
     return {
-        'serial_s': median(serial), 'pool_s': median(pooled), 'k': k,
-        'tasks': n, 'task_ms': median(serial) / n * 1e3,
+        'serial_s': serial_first,
+        'pool_s': pool_first, 'warm_pool_s': pool_warm, 'k': k,
+        'tasks': n, 'task_ms': serial_first / n * 1e3,
         'serial_samples': serial, 'pool_samples': pooled,
     }
 
@@ -231,8 +260,8 @@ def w_map(ctx, a):
             if len(got) != n or (n and got[-1] != n - 1):
                 raise RuntimeError('map returned the wrong results')
             del got
-    s = median(samples)
-    return {'pool_s': s, 'items_per_s': n / s, 'items': n, 'pool_samples': samples}
+    s, w = first_and_warm(samples)
+    return {'pool_s': s, 'items_per_s': n / s, 'warm_items_per_s': n / w, 'items': n, 'pool_samples': samples}
 
 
 def w_imap(ctx, a):
@@ -252,9 +281,9 @@ def w_imap(ctx, a):
             samples.append(dt)
             if count != n:
                 raise RuntimeError('imap returned %d items, expected %d' % (count, n))
-    s = median(samples)
-    return {'pool_s': s, 'items_per_s': n / s, 'items': n, 'chunksize_used': chunksize,
-            'pool_samples': samples}
+    s, w = first_and_warm(samples)
+    return {'pool_s': s, 'items_per_s': n / s, 'warm_items_per_s': n / w, 'items': n,
+            'chunksize_used': chunksize, 'pool_samples': samples}
 
 
 def w_apply_async(ctx, a):
@@ -271,28 +300,29 @@ def w_apply_async(ctx, a):
             samples.append(dt)
             if total != n * (n - 1) // 2:
                 raise RuntimeError('apply_async returned the wrong results')
-    s = median(samples)
-    return {'pool_s': s, 'tasks_per_s': n / s, 'tasks': n, 'pool_samples': samples}
+    s, w = first_and_warm(samples)
+    return {'pool_s': s, 'tasks_per_s': n / s, 'warm_tasks_per_s': n / w, 'tasks': n, 'pool_samples': samples}
 
 
 def w_apply(ctx, a):
-    n = a.n if a.n is not None else 5000
-    warmup = 200
-    samples = []
+    n = a.n if a.n is not None else 3000
+    rounds = []
     with make_pool(ctx, a.processes) as pool:
-        for i in range(warmup):
-            pool.apply(identity, (i,))
         for _ in range(a.reps):
+            samples = []
             for i in range(n):
                 t0 = time.perf_counter()
                 pool.apply(identity, (i,))
                 samples.append(time.perf_counter() - t0)
-    s = sorted(x * 1e6 for x in samples)
+            rounds.append(sorted(x * 1e6 for x in samples))
+    first = rounds[0]
+    warm = sorted(x for r in rounds[1:] for x in r) or first
     return {
-        'p50_us': percentile(s, 50), 'p99_us': percentile(s, 99),
-        'mean_us': statistics.fmean(s), 'min_us': s[0], 'max_us': s[-1],
-        'calls': len(s), 'warmup': warmup,
-        'note': 'each apply() round trip timed individually; nearest-rank percentiles',
+        'p50_us': percentile(first, 50), 'p99_us': percentile(first, 99),
+        'warm_p50_us': percentile(warm, 50), 'warm_p99_us': percentile(warm, 99),
+        'mean_us': statistics.fmean(first), 'min_us': first[0], 'max_us': first[-1],
+        'calls': n,
+        'note': 'the first n apply() calls of the pool, each timed alone (no warm-up), then n warm ones; nearest-rank percentiles',
     }
 
 
@@ -302,11 +332,10 @@ def w_bytes(ctx, a):
     data = bytes(range(256)) * (size // 256) + bytes(size % 256)
     samples = []
     with make_pool(ctx, a.processes) as pool:
-        pool.apply(identity, (b'warm-up',))
-        # One full-size round trip first, timed on its own: the steady state is what the samples measure.
+        # The first full-size round trip is the primary figure; the repeats after it are the warm one.
         first, back = timed(lambda: pool.apply(identity, (data,)))
         del back
-        for _ in range(reps):
+        for _ in range(max(1, reps - 1)):
             dt, back = timed(lambda: pool.apply(identity, (data,)))
             samples.append(dt)
             if back != data:
@@ -314,7 +343,8 @@ def w_bytes(ctx, a):
             del back
     s = median(samples)
     return {
-        'median_s': s, 'gb_per_s': size / s / 1e9, 'bytes': size, 'samples': samples, 'first_s': first,
+        'first_s': first, 'gb_per_s': size / first / 1e9,
+        'median_s': s, 'warm_gb_per_s': size / s / 1e9, 'bytes': size, 'samples': samples,
         'note': 'gb_per_s = payload bytes (%d) / median round-trip seconds / 1e9; '
                 'the payload crosses the pipe twice (to the worker and back) '
                 'within that time' % size,
@@ -331,8 +361,9 @@ def w_startup(ctx, a):
         samples.append(time.perf_counter() - t0)
         pool.close()
         pool.join()
-    return {'median_s': median(samples), 'samples': samples,
-            'note': 'Pool() creation to first apply(identity, (1,)) result'}
+    first, warm = first_and_warm(samples)
+    return {'s': first, 'warm_s': warm, 'median_s': median(samples), 'samples': samples,
+            'note': 'Pool() creation to first apply(identity, (1,)) result; s = the first pool of this interpreter'}
 
 
 def w_imap_infinite(ctx, a):
@@ -387,20 +418,48 @@ def w_sweep(ctx, a):
             'note': 'seconds per pool.map call, keyed by chunksize; cpu_n = min(1000, n)'}
 
 
+UNEVEN_MODES = ['auto', '1', 'unordered']
+
+
+def w_uneven(ctx, a):
+    if not a.durations:
+        raise ValueError('uneven needs --durations PATH (milliseconds, one per line)')
+    with open(a.durations, encoding='utf-8') as f:
+        durations = [float(line) for line in f if line.strip()]
+    out = {'tasks': len(durations), 'total_ms': sum(durations)}
+    for kind, fn in (('sleep', sleep_ms), ('spin', spin_ms)):
+        for mode in UNEVEN_MODES:
+            def run():
+                if mode == 'auto':
+                    return pool.map(fn, durations)
+                if mode == '1':
+                    return pool.map(fn, durations, 1)
+                return list(pool.imap_unordered(fn, durations))
+            samples = []
+            with make_pool(ctx, a.processes) as pool:
+                for _ in range(a.reps):
+                    dt, got = timed(run)
+                    if sorted(got) != sorted(durations):
+                        raise RuntimeError('uneven %s %s returned the wrong results' % (kind, mode))
+                    samples.append(dt)
+            first, warm = first_and_warm(samples)
+            out['%s:%s' % (kind, mode)] = first
+            out['warm_%s:%s' % (kind, mode)] = warm
+    return out
+
+
 def _pairs_per_s(a, default_n, one_pair, setup):
     n = a.n if a.n is not None else default_n
     samples = []
     with setup() as mgr:
         obj = one_pair(mgr)
-        for _ in range(100):  # warm-up
-            obj()
         for _ in range(a.reps):
             t0 = time.perf_counter()
             for _ in range(n):
                 obj()
             samples.append(time.perf_counter() - t0)
-    s = median(samples)
-    return {'pairs_per_s': n / s, 'elapsed_s': s, 'pairs': n, 'samples': samples}
+    s, w = first_and_warm(samples)
+    return {'pairs_per_s': n / s, 'warm_pairs_per_s': n / w, 'elapsed_s': s, 'pairs': n, 'samples': samples}
 
 
 def w_manager_lock(ctx, a):
@@ -429,12 +488,14 @@ WORKLOADS = {
     'hash': w_hash, 'cpu': w_cpu, 'map': w_map, 'imap': w_imap,
     'apply_async': w_apply_async, 'apply': w_apply, 'bytes': w_bytes,
     'startup': w_startup, 'imap_infinite': w_imap_infinite, 'sweep': w_sweep,
-    'manager_lock': w_manager_lock, 'manager_queue': w_manager_queue,
+    'manager_lock': w_manager_lock, 'manager_queue': w_manager_queue, 'uneven': w_uneven,
 }
 ALIASES = {'w%d' % (i + 1): name for i, name in enumerate(
     ['hash', 'cpu', 'map', 'imap', 'apply_async', 'apply', 'bytes',
      'startup', 'imap_infinite', 'sweep'])}
-DEFAULT_REPS = {'bytes': 5, 'startup': 5}
+ALIASES['w11'] = 'uneven'
+# The first call and one warm repeat; more where one sample is noisy.
+DEFAULT_REPS = {'bytes': 6, 'startup': 5, 'imap_infinite': 1, 'sweep': 1}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -448,19 +509,20 @@ class _Parser(argparse.ArgumentParser):
 def parse_args(argv):
     p = _Parser(description=__doc__.split('\n')[0])
     p.add_argument('--workload', required=True,
-                   help='one of %s (or W1..W10)' % ', '.join(WORKLOADS))
+                   help='one of %s (or W1..W11)' % ', '.join(WORKLOADS))
     p.add_argument('--method', required=True, choices=['fork', 'spawn', 'forkserver'])
     p.add_argument('--processes', type=int, default=2)
     p.add_argument('--n', type=int, default=None)
     p.add_argument('--chunksize', type=int, default=None)
     p.add_argument('--words', default=None)
     p.add_argument('--reps', type=int, default=None)
+    p.add_argument('--durations', default=None)
     a = p.parse_args(argv)
     a.workload = ALIASES.get(a.workload.lower(), a.workload.lower())
     if a.workload not in WORKLOADS:
         p.error('unknown workload %r' % a.workload)
     if a.reps is None:
-        a.reps = DEFAULT_REPS.get(a.workload, 1)
+        a.reps = DEFAULT_REPS.get(a.workload, 2)
     if a.reps < 1 or a.processes < 1 or (a.n is not None and a.n < 1):
         p.error('--reps, --processes and --n must be >= 1')
     if a.chunksize is not None and a.chunksize < 1:
