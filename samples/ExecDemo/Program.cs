@@ -14,7 +14,7 @@ IEnumerable<int> pids = pool.Map(
     static (int _) =>
     {
         Thread.Sleep(5);
-        return WorkerInfo.Current?.ProcessId ?? -1;
+        return WorkerInfo.IsInWorker ? WorkerInfo.Current.ProcessId : -1;
     },
     Enumerable.Range(0, 100),
     chunksize: 1).Distinct().Order();

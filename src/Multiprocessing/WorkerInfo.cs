@@ -2,7 +2,7 @@ namespace Multiprocessing;
 
 /// <summary>
 /// The worker running the current task: the counterpart of Python's <c>current_process()</c>.
-/// <see cref="Current"/> is null outside a task.
+/// Inside a task <see cref="Current"/> is never null; other code asks <see cref="IsInWorker"/> first.
 /// </summary>
 public sealed class WorkerInfo
 {
@@ -22,8 +22,13 @@ public sealed class WorkerInfo
     /// <summary>The pool this worker belongs to, for issuing follow-up tasks from inside a task.</summary>
     public ITaskPool Pool { get; }
 
-    /// <summary>The worker running this code, or null when not inside a pool worker.</summary>
-    public static WorkerInfo? Current => s_threadCurrent ?? s_processCurrent;
+    /// <summary>The worker running this task (inside a task, never null: no <c>!</c> needed).</summary>
+    /// <exception cref="InvalidOperationException">Not inside a task of a pool (see <see cref="IsInWorker"/>).</exception>
+    public static WorkerInfo Current => s_threadCurrent ?? s_processCurrent
+        ?? throw new InvalidOperationException("WorkerInfo.Current is only set inside a task run by a pool (in a worker process or on a ThreadedPool thread); code that may run elsewhere checks WorkerInfo.IsInWorker first.");
+
+    /// <summary>Whether this code runs inside a task of a pool, so that <see cref="Current"/> can be read.</summary>
+    public static bool IsInWorker => (s_threadCurrent ?? s_processCurrent) is not null;
 
     /// <summary>The worker's index in its pool (0-based; a replacement gets a new index).</summary>
     public int Index { get; }

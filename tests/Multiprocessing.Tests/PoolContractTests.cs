@@ -853,7 +853,8 @@ public abstract class PoolContractTests
     public void WorkerInfo_InsideTask_NamesTheWorker()
     {
         using var pool = CreatePool(2);
-        Assert.Null(WorkerInfo.Current);
+        Assert.False(WorkerInfo.IsInWorker);
+        Assert.Throws<InvalidOperationException>(() => WorkerInfo.Current);
         var pids = pool.Map(Tasks.WorkerPid, Enumerable.Range(0, 20), 1);
         var indices = pool.Map(Tasks.WorkerIndex, Enumerable.Range(0, 20), 1);
         Assert.All(indices, i => Assert.InRange(i, 0, 10));

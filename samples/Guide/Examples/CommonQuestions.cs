@@ -247,7 +247,7 @@ internal static class CommonQuestions
 
     private static string PoolTask(int n)
     {
-        var worker = WorkerInfo.Current!;
+        var worker = WorkerInfo.Current;
         ITaskPool pool = worker.Pool;
         Console.WriteLine($"Pool Details: <{pool.GetType().Name} seen from {worker}>");
         var squares = pool.Map(Square, Enumerable.Range(0, n));

@@ -133,11 +133,11 @@ public static class NestedTasks
 /// <summary>Tasks that issue follow-up tasks through <see cref="WorkerInfo.Pool"/>.</summary>
 public static class FollowUpTasks
 {
-    public static int SumOfSquares(int n) => WorkerInfo.Current!.Pool.Map(Tasks.Square, Enumerable.Range(0, n), 2).Sum();
+    public static int SumOfSquares(int n) => WorkerInfo.Current.Pool.Map(Tasks.Square, Enumerable.Range(0, n), 2).Sum();
 
-    public static int SquareViaApply(int n) => WorkerInfo.Current!.Pool.Apply(Tasks.Square, n) + 1;
+    public static int SquareViaApply(int n) => WorkerInfo.Current.Pool.Apply(Tasks.Square, n) + 1;
 
-    public static string FollowUpThrows(string key) => WorkerInfo.Current!.Pool.Apply(Tasks.Throw, key).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string FollowUpThrows(string key) => WorkerInfo.Current.Pool.Apply(Tasks.Throw, key).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Async task functions.</summary>

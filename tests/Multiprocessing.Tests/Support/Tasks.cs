@@ -112,11 +112,11 @@ public static class Tasks
 
     public static string? ReadInitialized(int _) => t_initialized;
 
-    public static (string? Init, int Worker, int Pid) InitAndWorker(int _) => (t_initialized, WorkerInfo.Current!.Index, WorkerInfo.Current.ProcessId);
+    public static (string? Init, int Worker, int Pid) InitAndWorker(int _) => (t_initialized, WorkerInfo.Current.Index, WorkerInfo.Current.ProcessId);
 
-    public static int WorkerIndex(int _) => WorkerInfo.Current?.Index ?? -1;
+    public static int WorkerIndex(int _) => WorkerInfo.IsInWorker ? WorkerInfo.Current.Index : -1;
 
-    public static int WorkerPid(int _) => WorkerInfo.Current?.ProcessId ?? -1;
+    public static int WorkerPid(int _) => WorkerInfo.IsInWorker ? WorkerInfo.Current.ProcessId : -1;
 
     /// <summary>Returns at once for item 0; every other item waits for the gate.</summary>
     public static int FirstFastOthersGated(int x, string gate)
