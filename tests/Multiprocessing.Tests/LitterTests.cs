@@ -14,14 +14,19 @@ public sealed class LitterTests
     public void Dispose_WorkersKilled_LeaveNoDiagnosticFiles()
     {
         int[] pids;
+        string[] keys;
         using (var pool = new Pool(2))
         {
             pids = [.. pool.Map(Tasks.WorkerPid, Enumerable.Range(0, 8), 1).Distinct()];
+
+            // The runtime names these files by pid and process start time: match both, so that a file left
+            // by an earlier process with the same pid (a killed build node, say) is not taken for ours.
+            keys = [.. pids.Select(p => $"{p}-{File.ReadAllText($"/proc/{p}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[19]}")];
         }
 
         Assert.True(SpinWait.SpinUntil(() => pids.All(LeakTests.IsGone), Timeout));
-        string[] left = [.. pids.SelectMany(p => Directory.EnumerateFiles(Path.GetTempPath(), $"clr-debug-pipe-{p}-*")
-            .Concat(Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{p}-*")))];
+        string[] left = [.. keys.SelectMany(k => Directory.EnumerateFiles(Path.GetTempPath(), $"clr-debug-pipe-{k}-*")
+            .Concat(Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{k}-*")))];
         Assert.Empty(left);
     }
 
