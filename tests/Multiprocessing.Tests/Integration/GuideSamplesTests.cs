@@ -75,11 +75,6 @@ public sealed class GuideSamplesTests
 
     public static TheoryData<string> Commands => [.. s_shapes.Keys];
 
-    private static string DotnetHost
-        => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } fromSdk && File.Exists(fromSdk) ? fromSdk
-           : Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? self
-           : "dotnet";
-
     [Theory]
     [MemberData(nameof(Commands))]
     public async Task Example_Run_PrintsTheShapeOfTheGuidesOutput(string command)
@@ -128,97 +123,11 @@ public sealed class GuideSamplesTests
 
     private async Task<Run> RunAsync(string command)
     {
-        var info = new ProcessStartInfo(DotnetHost)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        info.ArgumentList.Add(s_guideDll.Value);
-        info.ArgumentList.Add(command);
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var stdoutClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stderrClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(stdout, stdoutClosed, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(stderr, stderrClosed, e.Data);
-
-        var clock = Stopwatch.StartNew();
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        bool exited = await WaitForExitAsync(process, s_runTimeout);
-        if (!exited)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It ended after all.
-            }
-
-            await WaitForExitAsync(process, TimeSpan.FromSeconds(10));
-        }
-
-        try
-        {
-            await Task.WhenAll(stdoutClosed.Task, stderrClosed.Task).WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (TimeoutException)
-        {
-            // A leftover worker still holds the pipes; what arrived is enough.
-        }
-
-        clock.Stop();
-        var run = new Run($"dotnet Guide.dll {command}", exited ? process.ExitCode : null, Snapshot(stdout), Snapshot(stderr), clock.Elapsed);
-        _log.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s  exit {run.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"}  {run.Command}");
-        Assert.True(exited, $"Did not finish within {s_runTimeout.TotalSeconds} s; killed." + Environment.NewLine + run.Transcript);
+        var result = await DotnetCommand.RunAsync(DotnetCommand.Host, [s_guideDll.Value, command], Path.GetTempPath(), s_runTimeout);
+        var run = new Run($"dotnet Guide.dll {command}", result.ExitCode, result.StandardOutput, result.Output, result.Elapsed);
+        _log.WriteLine($"{run.Elapsed.TotalSeconds:F1} s  exit {run.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"}  {run.Command}");
+        Assert.False(result.TimedOut, $"Did not finish within {s_runTimeout.TotalSeconds} s; killed." + Environment.NewLine + run.Transcript);
         return run;
-
-        static void Append(StringBuilder to, TaskCompletionSource closed, string? line)
-        {
-            if (line is null)
-            {
-                closed.TrySetResult();
-                return;
-            }
-
-            lock (to)
-            {
-                to.AppendLine(line);
-            }
-        }
-
-        static string Snapshot(StringBuilder from)
-        {
-            lock (from)
-            {
-                return from.ToString();
-            }
-        }
-    }
-
-    private static async Task<bool> WaitForExitAsync(Process process, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     /// <summary>What an example must print: lines matching <paramref name="InOrder"/> in that order (others may come between),
@@ -265,7 +174,7 @@ public sealed class GuideSamplesTests
         }
     }
 
-    private sealed record Run(string Command, int? ExitCode, string StandardOutput, string StandardError, TimeSpan Elapsed)
+    private sealed record Run(string Command, int? ExitCode, string StandardOutput, string Output, TimeSpan Elapsed)
     {
         public string[] Lines
         {
@@ -278,6 +187,6 @@ public sealed class GuideSamplesTests
 
         public string Transcript
             => $"$ {Command}{Environment.NewLine}(exit code {ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}, {Elapsed.TotalSeconds:F1} s){Environment.NewLine}" +
-               $"--- stdout ---{Environment.NewLine}{StandardOutput}{Environment.NewLine}--- stderr ---{Environment.NewLine}{StandardError}";
+               $"--- stdout ---{Environment.NewLine}{StandardOutput}{Environment.NewLine}--- stdout and stderr as they came ---{Environment.NewLine}{Output}";
     }
 }
