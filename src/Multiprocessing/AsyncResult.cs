@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Multiprocessing.Dispatch;
+using Multiprocessing.Jobs;
 
 namespace Multiprocessing;
 

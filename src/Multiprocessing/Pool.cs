@@ -1,4 +1,5 @@
 using Multiprocessing.Workers;
+using Multiprocessing.Worker;
 
 namespace Multiprocessing;
 

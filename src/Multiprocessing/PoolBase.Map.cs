@@ -1,4 +1,5 @@
 using Multiprocessing.Dispatch;
+using Multiprocessing.Jobs;
 
 namespace Multiprocessing;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Multiprocessing.Dispatch;
+using Multiprocessing.Jobs;
 
 namespace Multiprocessing;
 

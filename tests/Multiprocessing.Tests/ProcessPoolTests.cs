@@ -1,4 +1,5 @@
 using Multiprocessing.Tests.Support;
+using Multiprocessing.Worker;
 
 namespace Multiprocessing.Tests;
 
@@ -273,14 +274,14 @@ public sealed class ProcessPoolTests
     [Fact]
     public void LargeGarbage_CollectsOnceLargeArraysAddUpToSixteenMegabytesAndToWhatIsAlive()
     {
-        var garbage = new Multiprocessing.Workers.LargeGarbage();
+        var garbage = new Multiprocessing.Worker.LargeGarbage();
         Assert.False(garbage.Add(0, () => 0));
         Assert.False(garbage.Add(10 << 20, () => 0));
         Assert.True(garbage.Add(6 << 20, () => 0));
         Assert.False(garbage.Add(10 << 20, () => 0));
 
         // A worker with 100 MB alive waits for 100 MB of large arrays: marking it costs less than they did.
-        var busy = new Multiprocessing.Workers.LargeGarbage();
+        var busy = new Multiprocessing.Worker.LargeGarbage();
         Assert.False(busy.Add(64 << 20, () => 100 << 20));
         Assert.True(busy.Add(64 << 20, () => 100 << 20));
     }

@@ -1,3 +1,5 @@
+using Multiprocessing.Jobs;
+
 namespace Multiprocessing.Dispatch;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Multiprocessing.Dispatch;
+using Multiprocessing.Jobs;
+using Multiprocessing.Worker;
 
 namespace Multiprocessing.Threading;
 

@@ -1,6 +1,7 @@
 using MessagePack;
 using Multiprocessing.Dispatch;
 using Multiprocessing.Serialization;
+using Multiprocessing.Jobs;
 
 namespace Multiprocessing.Workers;
 

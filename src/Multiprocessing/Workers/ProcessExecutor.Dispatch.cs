@@ -5,6 +5,7 @@ using Multiprocessing.Diagnostics;
 using Multiprocessing.Dispatch;
 using Multiprocessing.Protocol;
 using Multiprocessing.Serialization;
+using Multiprocessing.Jobs;
 
 namespace Multiprocessing.Workers;
 

@@ -7,6 +7,7 @@ using Multiprocessing.Dispatch;
 using Multiprocessing.Functions;
 using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
+using Multiprocessing.Jobs;
 
 namespace Multiprocessing.Workers;
 

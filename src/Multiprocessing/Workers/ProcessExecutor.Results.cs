@@ -7,6 +7,7 @@ using Multiprocessing.Functions;
 using Multiprocessing.Protocol;
 using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
+using Multiprocessing.Jobs;
 
 namespace Multiprocessing.Workers;
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Multiprocessing.Diagnostics;
 using Multiprocessing.Functions;
 using Multiprocessing.Protocol;
+using Multiprocessing.Jobs;
 
 namespace Multiprocessing.Workers;
 

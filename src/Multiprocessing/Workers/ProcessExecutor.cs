@@ -6,6 +6,7 @@ using Multiprocessing.Dispatch;
 using Multiprocessing.Functions;
 using Multiprocessing.Protocol;
 using Multiprocessing.Serialization;
+using Multiprocessing.Jobs;
 
 namespace Multiprocessing.Workers;
 

@@ -5,6 +5,7 @@ using MessagePack;
 using Multiprocessing.Protocol;
 using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
+using Multiprocessing.Jobs;
 
 namespace Multiprocessing.Workers;
 

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Multiprocessing.Dispatch;
+namespace Multiprocessing.Jobs;
 
 /// <summary>
 /// The results of Imap (input order) or ImapUnordered (completion order), handed to one consumer as they

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Multiprocessing.Dispatch;
+namespace Multiprocessing.Jobs;
 
 /// <summary>
 /// Runs result and error callbacks, one at a time and in completion order (as Python's result thread

@@ -1,4 +1,6 @@
-namespace Multiprocessing.Dispatch;
+using Multiprocessing.Dispatch;
+
+namespace Multiprocessing.Jobs;
 
 /// <summary>
 /// A job of a known number of items whose results are gathered in input order and delivered at once

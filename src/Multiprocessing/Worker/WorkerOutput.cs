@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Multiprocessing.Protocol;
 using Multiprocessing.Serialization;
 
-namespace Multiprocessing.Workers;
+namespace Multiprocessing.Worker;
 
 /// <summary>
 /// A worker's writes to the parent. Results are batched while more work is queued (many results per

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Multiprocessing.Dispatch;
+namespace Multiprocessing.Jobs;
 
 /// <summary>
 /// Counts a call's settled items and reports to its sink at a bounded rate (every 100 ms at most, plus a

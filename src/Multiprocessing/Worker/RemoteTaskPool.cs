@@ -6,7 +6,7 @@ using Multiprocessing.Protocol;
 using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
 
-namespace Multiprocessing.Workers;
+namespace Multiprocessing.Worker;
 
 /// <summary>
 /// <see cref="ITaskPool"/> inside a worker process: a follow-up Map goes to the parent as a

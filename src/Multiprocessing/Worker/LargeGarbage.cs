@@ -1,4 +1,4 @@
-namespace Multiprocessing.Workers;
+namespace Multiprocessing.Worker;
 
 /// <summary>
 /// When a worker starts a garbage collection of its own: after a task whose large arrays (received or sent out

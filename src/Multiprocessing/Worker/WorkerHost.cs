@@ -8,7 +8,9 @@ using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
 
 
-namespace Multiprocessing.Workers;
+using Multiprocessing.Workers;
+
+namespace Multiprocessing.Worker;
 
 /// <summary>
 /// The worker side. Two threads: a reader that drains the socket into a queue (so the parent can always
@@ -430,8 +432,8 @@ internal static class WorkerHost
             }
 
             TResult[] results = _async is not null && s_concurrency > 1
-                ? Dispatch.ChunkRunner.RunConcurrently(_async, items, s_concurrency, out var failures)
-                : Dispatch.ChunkRunner.Run(invoke, items, out failures, s_beforeEachItem);
+                ? ChunkRunner.RunConcurrently(_async, items, s_concurrency, out var failures)
+                : ChunkRunner.Run(invoke, items, out failures, s_beforeEachItem);
             long elapsed = Stopwatch.GetElapsedTime(started).Ticks;
 
             int frame = FrameWriter.Begin(output, FrameKind.Result);

@@ -1,3 +1,5 @@
+using Multiprocessing.Worker;
+
 #pragma warning disable CA1050 // The runtime looks for a type named StartupHook in no namespace.
 #pragma warning disable CA1812 // Instantiated by nobody: the runtime calls Initialize by reflection.
 
@@ -12,7 +14,7 @@ internal static class StartupHook
     {
         if (Multiprocessing.Workers.WorkerEnvironment.IsWorker)
         {
-            Multiprocessing.Workers.WorkerHost.RunAndExit();
+            Multiprocessing.Worker.WorkerHost.RunAndExit();
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace Multiprocessing.Dispatch;
+namespace Multiprocessing.Jobs;
 
 /// <summary>An Imap call whose input a feeder is reading, as the pool sees it when it is joined.</summary>
 internal interface IFedStream

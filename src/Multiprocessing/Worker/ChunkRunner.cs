@@ -1,4 +1,4 @@
-namespace Multiprocessing.Dispatch;
+namespace Multiprocessing.Worker;
 
 /// <summary>Runs a function over a chunk's items, catching each item's exception on its own.</summary>
 internal static class ChunkRunner

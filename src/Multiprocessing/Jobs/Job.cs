@@ -1,4 +1,4 @@
-namespace Multiprocessing.Dispatch;
+namespace Multiprocessing.Jobs;
 
 /// <summary>
 /// What a group of chunks reports to: one Apply, one Map or one Imap. Executors call these from their

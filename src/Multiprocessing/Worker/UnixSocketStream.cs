@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Multiprocessing.Workers;
+using Multiprocessing.Workers;
+
+namespace Multiprocessing.Worker;
 
 /// <summary>
 /// A worker's connection to its parent on Linux: a Unix domain socket opened, read and written with libc
