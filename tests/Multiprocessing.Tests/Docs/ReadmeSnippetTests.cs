@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Multiprocessing.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Multiprocessing.Tests.Docs;
@@ -114,7 +115,7 @@ public sealed class ReadmeSnippetTests
     /// <summary>Each <c>```csharp</c> block of README.md with the line its code starts on.</summary>
     private static List<(int Line, string Code)> ReadSnippets()
     {
-        string[] lines = File.ReadAllLines(Path.Combine(RepoRoot(), "README.md"));
+        string[] lines = File.ReadAllLines(Path.Combine(Repository.Root, "README.md"));
         var snippets = new List<(int, string)>();
         for (int i = 0; i < lines.Length; i++)
         {
@@ -135,18 +136,5 @@ public sealed class ReadmeSnippetTests
         }
 
         return snippets;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Multiprocessing.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder holding Multiprocessing.slnx above {AppContext.BaseDirectory}.");
     }
 }

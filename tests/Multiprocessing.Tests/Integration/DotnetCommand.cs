@@ -71,6 +71,7 @@ public static class DotnetCommand
 
         var clock = Stopwatch.StartNew();
         process.Start();
+        int pid = process.Id;
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -101,7 +102,7 @@ public static class DotnetCommand
         }
 
         clock.Stop();
-        return new CommandResult(command, exited ? process.ExitCode : null, Snapshot(stdout), Snapshot(output), clock.Elapsed, timeout);
+        return new CommandResult(command, pid, exited ? process.ExitCode : null, Snapshot(stdout), Snapshot(output), clock.Elapsed, timeout);
 
         static void Append(StringBuilder? stream, StringBuilder all, TaskCompletionSource closed, string? line)
         {
@@ -142,8 +143,8 @@ public static class DotnetCommand
     }
 }
 
-/// <summary>What a command did: its exit code (null when it was killed), its standard output, and both streams interleaved.</summary>
-public sealed record CommandResult(string Command, int? ExitCode, string StandardOutput, string Output, TimeSpan Elapsed, TimeSpan Timeout)
+/// <summary>What a command did: the process started, its exit code (null when it was killed), its standard output, and both streams interleaved.</summary>
+public sealed record CommandResult(string Command, int ProcessId, int? ExitCode, string StandardOutput, string Output, TimeSpan Elapsed, TimeSpan Timeout)
 {
     private const int MaxShown = 12_000;
 

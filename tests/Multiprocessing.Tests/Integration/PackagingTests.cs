@@ -6,6 +6,7 @@ using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Multiprocessing.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Multiprocessing.Tests.Integration;
@@ -41,12 +42,12 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
     [Fact]
     public void PackagesSolution_EveryPackableProject_IsListed()
     {
-        string solution = File.ReadAllText(Path.Combine(PackedPackages.RepoRoot, "eng", "Packages.slnx"));
+        string solution = File.ReadAllText(Path.Combine(Repository.Root, "eng", "Packages.slnx"));
         string[] packable =
         [
-            .. Directory.EnumerateFiles(Path.Combine(PackedPackages.RepoRoot, "src"), "*.csproj", SearchOption.AllDirectories)
+            .. Directory.EnumerateFiles(Path.Combine(Repository.Root, "src"), "*.csproj", SearchOption.AllDirectories)
                 .Where(p => Regex.IsMatch(File.ReadAllText(p), @"<IsPackable>\s*true\s*</IsPackable>", RegexOptions.IgnoreCase))
-                .Select(p => Path.GetRelativePath(PackedPackages.RepoRoot, p).Replace('\\', '/')),
+                .Select(p => Path.GetRelativePath(Repository.Root, p).Replace('\\', '/')),
         ];
 
         Assert.NotEmpty(packable);
@@ -265,7 +266,7 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
 
     private static string VersionPrefix()
     {
-        var props = XDocument.Load(Path.Combine(PackedPackages.RepoRoot, "eng", "Packaging.props"));
+        var props = XDocument.Load(Path.Combine(Repository.Root, "eng", "Packaging.props"));
         return props.Descendants().Single(e => e.Name.LocalName == "VersionPrefix").Value.Trim();
     }
 
@@ -274,7 +275,7 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
     {
         try
         {
-            var result = await DotnetCommand.RunAsync("git", ["rev-parse", "HEAD"], PackedPackages.RepoRoot, TimeSpan.FromSeconds(30));
+            var result = await DotnetCommand.RunAsync("git", ["rev-parse", "HEAD"], Repository.Root, TimeSpan.FromSeconds(30));
             return result.ExitCode == 0 ? result.StandardOutput.Trim() : null;
         }
         catch (System.ComponentModel.Win32Exception)

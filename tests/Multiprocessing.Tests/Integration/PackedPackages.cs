@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Multiprocessing.Tests.Support;
 
 namespace Multiprocessing.Tests.Integration;
 
@@ -23,8 +24,6 @@ public sealed class PackedPackages : IDisposable
         Root = Directory.CreateTempSubdirectory("mp-pack-").FullName;
         _pack = new(PackAsync);
     }
-
-    public static string RepoRoot { get; } = FindRepoRoot();
 
     /// <summary>The temporary folder that holds the feed, the artifacts and whatever a test builds from them.</summary>
     public string Root { get; }
@@ -75,27 +74,14 @@ public sealed class PackedPackages : IDisposable
         => DotnetCommand.RunAsync(
             DotnetCommand.Host,
             [
-                "pack", Path.Combine(RepoRoot, "eng", "Packages.slnx"), "-c", "Release",
+                "pack", Path.Combine(Repository.Root, "eng", "Packages.slnx"), "-c", "Release",
                 "-o", Feed,
                 "--artifacts-path", Path.Combine(Root, "artifacts"),
                 "-p:ContinuousIntegrationBuild=true",
                 "-p:VersionSuffix=" + VersionSuffix,
                 .. DotnetCommand.NoLeftovers,
             ],
-            RepoRoot,
+            Repository.Root,
             s_packTimeout,
             new Dictionary<string, string?> { ["NUGET_PACKAGES"] = UserPackages });
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Multiprocessing.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder holding Multiprocessing.slnx above {AppContext.BaseDirectory}.");
-    }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.RegularExpressions;
+using Multiprocessing.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Multiprocessing.Tests.Integration;
@@ -27,14 +27,13 @@ public sealed class PublishTests : IDisposable
     private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan s_runTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_workerExitTimeout = TimeSpan.FromSeconds(10);
-    private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
 
     private readonly ITestOutputHelper _log;
     private readonly string _temp = Directory.CreateTempSubdirectory("mp-publish-").FullName;
 
     public PublishTests(ITestOutputHelper log) => _log = log;
 
-    private static string DemoProject => Path.Combine(s_repoRoot.Value, "samples", DemoName, DemoName + ".csproj");
+    private static string DemoProject => Path.Combine(Repository.Root, "samples", DemoName, DemoName + ".csproj");
 
     private static string ExeName => OperatingSystem.IsWindows() ? DemoName + ".exe" : DemoName;
 
@@ -42,10 +41,7 @@ public sealed class PublishTests : IDisposable
         => (OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux") + "-"
            + RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
 
-    private static string DotnetHost
-        => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } fromSdk && File.Exists(fromSdk) ? fromSdk
-           : Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? self
-           : "dotnet";
+    private static string DotnetHost => DotnetCommand.Host;
 
     [Fact]
     public async Task Publish_SelfContainedExecMode_RunsMapInWorkerProcesses()
@@ -102,9 +98,7 @@ public sealed class PublishTests : IDisposable
     [
         "--artifacts-path", artifacts,
 
-        // No MSBuild nodes or compiler server left behind: they would outlive the test and hold its pipes.
-        "-nodeReuse:false",
-        "-p:UseSharedCompilation=false",
+        .. DotnetCommand.NoLeftovers,
     ];
 
     private string[] CommonBuildArguments() => CommonBuildArguments(Path.Combine(_temp, "artifacts"));
@@ -153,100 +147,12 @@ public sealed class PublishTests : IDisposable
         Assert.True(alive.Length == 0, $"Worker process(es) {string.Join(", ", alive)} still run {s_workerExitTimeout.TotalSeconds} s after the demo exited." + Environment.NewLine + run.Transcript);
     }
 
-    private async Task<ProcessResult> RunAsync(string fileName, IReadOnlyList<string> arguments, TimeSpan timeout)
+    private async Task<CommandResult> RunAsync(string fileName, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = s_repoRoot.Value,
-        };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        // `dotnet test` leaves MSBuild's own variables in the test's environment; a nested build must find its own.
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            info.Environment.Remove(key);
-        }
-
-        info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        info.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-
-        string command = fileName + " " + string.Join(' ', arguments);
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var stdoutClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stderrClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(stdout, stdoutClosed, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(stderr, stderrClosed, e.Data);
-
-        var clock = Stopwatch.StartNew();
-        process.Start();
-        int pid = process.Id;
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        // The timed wait does not wait for the pipes to close, so a leftover grandchild cannot stall it.
-        bool exited = process.WaitForExit(timeout);
-        if (!exited)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It ended after all.
-            }
-
-            process.WaitForExit(TimeSpan.FromSeconds(10));
-        }
-
-        try
-        {
-            await Task.WhenAll(stdoutClosed.Task, stderrClosed.Task).WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (TimeoutException)
-        {
-            // Something the process started still holds its output; what arrived is enough.
-        }
-
-        clock.Stop();
-        var result = new ProcessResult(command, pid, exited ? process.ExitCode : null, Snapshot(stdout), Snapshot(stderr), clock.Elapsed);
-        _log.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s  exit {result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"}  {command}");
-        Assert.True(exited, $"Did not finish within {timeout.TotalSeconds} s; killed." + Environment.NewLine + result.Transcript);
+        var result = await DotnetCommand.RunAsync(fileName, arguments, Repository.Root, timeout);
+        _log.WriteLine($"{result.Elapsed.TotalSeconds:F1} s  exit {result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"}  {result.Command}");
+        Assert.False(result.TimedOut, $"Did not finish within {timeout.TotalSeconds} s; killed." + Environment.NewLine + result.Transcript);
         return result;
-
-        static void Append(StringBuilder to, TaskCompletionSource closed, string? line)
-        {
-            if (line is null)
-            {
-                closed.TrySetResult();
-                return;
-            }
-
-            lock (to)
-            {
-                to.AppendLine(line);
-            }
-        }
-
-        static string Snapshot(StringBuilder from)
-        {
-            lock (from)
-            {
-                return from.ToString();
-            }
-        }
     }
 
     private static bool IsRunning(int pid)
@@ -277,30 +183,6 @@ public sealed class PublishTests : IDisposable
         {
             return false;
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Multiprocessing.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder holding Multiprocessing.slnx above {AppContext.BaseDirectory}.");
-    }
-
-    private sealed record ProcessResult(string Command, int ProcessId, int? ExitCode, string StandardOutput, string StandardError, TimeSpan Elapsed)
-    {
-        private const int MaxShown = 12_000;
-
-        public string Transcript
-            => $"$ {Command}{Environment.NewLine}(exit code {ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}, {Elapsed.TotalSeconds:F1} s){Environment.NewLine}" +
-               $"--- stdout ---{Environment.NewLine}{Tail(StandardOutput)}{Environment.NewLine}--- stderr ---{Environment.NewLine}{Tail(StandardError)}";
-
-        private static string Tail(string text) => text.Length <= MaxShown ? text : "…" + text[^MaxShown..];
     }
 }
 

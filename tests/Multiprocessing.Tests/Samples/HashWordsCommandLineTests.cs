@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Multiprocessing.Tests.Support;
 
 namespace Multiprocessing.Tests.Samples;
 
@@ -34,13 +35,7 @@ public sealed class HashWordsCommandLineTests
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string framework = testBin.Name;
         string configuration = testBin.Parent!.Name;
-        DirectoryInfo root = testBin;
-        while (!File.Exists(Path.Combine(root.FullName, "Multiprocessing.slnx")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("No Multiprocessing.slnx above " + AppContext.BaseDirectory);
-        }
-
-        string dll = Path.Combine(root.FullName, "samples", "HashWords", "bin", configuration, framework, "HashWords.dll");
+        string dll = Path.Combine(Repository.Root, "samples", "HashWords", "bin", configuration, framework, "HashWords.dll");
         string host = Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
         var info = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
