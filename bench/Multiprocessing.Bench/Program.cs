@@ -108,7 +108,8 @@ internal static class Program
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         string chart = Path.ChangeExtension(Path.GetFullPath(path), ".png");
         string? chartFailure = Chart.TryWrite(results, chart, settings);
-        File.WriteAllText(path, Report.ToMarkdown(results, machine, settings, "dotnet run -c Release --project bench/Multiprocessing.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty), chartFailure is null ? Path.GetFileName(chart) : null));
+        string kept = Report.KeptSection(path);
+        File.WriteAllText(path, Report.ToMarkdown(results, machine, settings, "dotnet run -c Release --project bench/Multiprocessing.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty), chartFailure is null ? Path.GetFileName(chart) : null) + kept);
         Console.WriteLine(chartFailure is null ? $"Chart written to {chart}." : $"Notice: no chart: {chartFailure}");
         Console.WriteLine($"Report written to {path} ({clock.Elapsed.TotalSeconds:F0} s in all).");
         return 0;

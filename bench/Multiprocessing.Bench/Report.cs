@@ -58,6 +58,17 @@ internal static class Report
             .Where(k => !k.Contains("gen", StringComparison.Ordinal) && k != "checksum")
             .Select(k => k + " " + string.Join("/", c.Value.Samples.Select(f => f.TryGetValue(k, out double v) ? Stats.G(v) : "—")))));
 
+    /// <summary>The hand-written section at the end of docs/benchmarks.md, kept when the report is rewritten.</summary>
+    public const string KeptHeading = "## Why the code is the way it is: measurements behind the defaults";
+
+    /// <summary>The kept section of the report at <paramref name="path"/> (from its heading to the end), or empty.</summary>
+    public static string KeptSection(string path)
+    {
+        string existing = File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+        int at = existing.IndexOf("\n" + KeptHeading, StringComparison.Ordinal);
+        return at < 0 ? string.Empty : existing[at..];
+    }
+
     public static string ToMarkdown(IReadOnlyList<WorkloadResult> results, Machine machine, Settings s, string command, string? chart)
     {
         var md = new StringBuilder();

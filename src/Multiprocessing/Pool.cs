@@ -70,7 +70,7 @@ public sealed class Pool : PoolBase
     {
         if (WorkerEnvironment.IsWorker)
         {
-            WorkerHost.RunAndExit();
+            WorkerSession.RunAndExit();
         }
     }
 }

@@ -330,9 +330,7 @@ public abstract partial class PoolBase : IPool
     }
 
     /// <summary>The most items an automatic chunk holds: big enough that per-chunk costs vanish for the
-    /// cheapest tasks, small enough that chunks pipeline. Measured (Map of an identity over 10 million ints,
-    /// where Python's rule gives 1,250,000): 262,144 best, 74 ms against 93–174 ms at 65,536, since a chunk of
-    /// 1 MB of ints travels out of band through the shared ring.</summary>
+    /// cheapest tasks (1 MB of ints travels out of band), small enough that chunks pipeline (docs/benchmarks.md).</summary>
     private const int MaxAutoChunk = 262_144;
 
     /// <summary>What an automatic chunk aims to cost in a worker, once the function's cost is known.</summary>

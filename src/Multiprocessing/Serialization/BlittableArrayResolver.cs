@@ -109,9 +109,7 @@ internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>, 
             }
 
             // On the pinned-object heap: like the large-object heap it never moves such arrays, but its budget is
-            // its own, so a process receiving one large array after another settles into reusing their memory
-            // sooner. A fresh 64 MB costs 16,384 page faults (~18 ms here); W7 (64 MB round trips, after other
-            // work in the same parent, 3 rounds twice): median 2.05-2.07 GB/s on the large-object heap, 3.08-3.13 here.
+            // its own, so a process receiving one large array after another reuses their memory sooner (docs/benchmarks.md).
             var block = GC.AllocateUninitializedArray<T>(length / size, pinned: true);
             OutOfBandBlobs.CopyInParallel(section.Span.Slice((int)at, length), MemoryMarshal.AsBytes(block.AsSpan()));
             return block;

@@ -49,9 +49,8 @@ internal sealed class OutOfBandBlobs
 
     /// <summary>
     /// Copies a large block on every core. Both ends of a large array's journey are on the critical path (the
-    /// other process waits): into the ring, one core copies at about 10 GB/s where two do it in about 60% of the
-    /// time; out of it, most of the cost is faulting in the fresh array's pages, which the kernel does in
-    /// parallel for disjoint ranges.
+    /// other process waits); out of the ring, most of the cost is faulting in the fresh array's pages, which the
+    /// kernel does in parallel for disjoint ranges (docs/benchmarks.md, "Large arrays").
     /// </summary>
     public static unsafe void CopyInParallel(ReadOnlySpan<byte> source, Span<byte> target)
     {

@@ -10,9 +10,9 @@ namespace Multiprocessing.Serialization;
 /// MessagePack's <see cref="TypelessContractlessStandardResolver"/> — but that one is touched only for a
 /// type its first, cheap resolvers do not handle. Its static constructor initializes the resolvers that
 /// generate code (dynamic enum, generic, union and object resolvers, each with a Reflection.Emit assembly):
-/// measured at 25–40 ms in a fresh worker, most of a pool's start-up, for a first task that sends only
-/// <c>int</c>s. The answer for every type is the one the full chain gives, because the cheap resolvers are
-/// tried in the chain's own order (a test pins that order against the MessagePack version in use).
+/// 25–40 ms in a fresh worker, most of its start-up, for a first task that sends only <c>int</c>s. The
+/// answer for every type is the one the full chain gives, because the cheap resolvers are tried in the
+/// chain's own order (a test pins that order against the MessagePack version in use).
 /// </summary>
 internal sealed class PoolResolver : IFormatterResolver
 {

@@ -3,11 +3,9 @@ namespace Multiprocessing.Worker;
 /// <summary>
 /// When a worker starts a garbage collection of its own: after a task whose large arrays (received or sent out
 /// of band) add up, since the last such collection, to at least 16 MB and to at least what the last collection
-/// found alive. A fresh 64 MB array costs 16,384 page faults (~18 ms on two threads here) when the runtime
-/// takes new memory for it, and next to nothing when it reuses the memory of the previous task's arrays, which
-/// it can only do once a collection has freed them. The second condition keeps the collections' cost (marking
-/// what is alive) below the copying the arrays cost anyway. Measured on W7 (64 MB to a worker and back, 4 fresh
-/// pools of 5 round trips, twice): 1.34–1.37 GB/s without, 2.41–2.68 GB/s with a background collection.
+/// found alive. A fresh large array costs a page fault per page; reusing the previous task's memory, which a
+/// collection frees, costs next to nothing (docs/benchmarks.md, "Large arrays"). The second condition keeps the
+/// collections' cost (marking what is alive) below the copying the arrays cost anyway.
 /// </summary>
 internal sealed class LargeGarbage
 {

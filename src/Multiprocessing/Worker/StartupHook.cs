@@ -14,7 +14,7 @@ internal static class StartupHook
     {
         if (Multiprocessing.Workers.WorkerEnvironment.IsWorker)
         {
-            Multiprocessing.Worker.WorkerHost.RunAndExit();
+            Multiprocessing.Worker.WorkerSession.RunAndExit();
         }
     }
 }

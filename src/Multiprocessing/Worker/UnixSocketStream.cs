@@ -8,8 +8,8 @@ namespace Multiprocessing.Worker;
 /// <summary>
 /// A worker's connection to its parent on Linux: a Unix domain socket opened, read and written with libc
 /// calls. <see cref="System.Net.Sockets.Socket"/> costs ~13 ms of CPU the first time one is created in a
-/// fresh process (its telemetry EventSource, found by reflection, and the epoll engine with its thread),
-/// a fifth of a worker's whole start measured here; a worker needs none of that, only blocking reads on
+/// fresh process (its telemetry EventSource, found by reflection, and the epoll engine with its thread);
+/// a worker needs none of that, only blocking reads on
 /// one thread and writes under one lock. Other systems, or any failure here, use <see cref="Open"/>'s
 /// fallback: a <see cref="System.Net.Sockets.NetworkStream"/>.
 /// </summary>

@@ -20,9 +20,8 @@ internal static class WorkerEnvironment
 
     /// <summary>
     /// Runtime settings for workers where the application chose none (in its runtimeconfig or the environment).
-    /// Background GC stays on: turning it off saved a worker receiving 64 MB arrays ~4,000 page faults per task,
-    /// but made the guide's hash example 8% slower (Map of SHA-512 over 1 M words: 994–1,034 ms against
-    /// 1,077–1,191 ms, medians of 7, three alternations).
+    /// Background GC stays on: off, it saves page faults on large arrays but slows ordinary tasks
+    /// (docs/benchmarks.md, "Worker runtime settings", for this and the two below).
     /// </summary>
     public static void ApplyRuntimeDefaults(System.Diagnostics.ProcessStartInfo info)
     {
@@ -30,18 +29,10 @@ internal static class WorkerEnvironment
 
         // No dynamic PGO: a fresh worker would otherwise compile each hot task method three times (tier 0,
         // instrumented, optimized) while the task runs, its JIT thread competing with the task for the core.
-        // Measured on 2,000 tasks of 1.65 ms on a fresh Pool(2): 1.95 s with PGO, 1.78 s without (in-process
-        // Parallel.For: 1.67 s); startup unchanged.
         SetUnlessChosen(info, "System.Runtime.TieredPGO", "DOTNET_TieredPGO", "0", chosen);
 
-        // A method is recompiled at tier 1 after 1,000 calls instead of 30. In a fresh worker most of the
-        // per-task and per-chunk path (MessagePack is not precompiled) crosses 30 calls within its first
-        // second, and its tier-1 compiles took 60-80 ms of CPU per worker on the JIT's background thread,
-        // which on a machine with as many cores as workers is taken from the tasks. Loops still reach
-        // optimized code at once through on-stack replacement, and a method called 1,000 times is hot enough
-        // to repay its compile. Measured on the benchmark's W2 (2,000 tasks of 2 ms, fresh Pool(2), medians
-        // of 5): speed-up 1.89x -> 1.95x, Parallel.For 5.2% ahead -> 2.2%; W8 start-up unchanged (54-57 ms).
-        // Turning tiering off altogether helped throughput as much but cost 20 ms of start-up (77 ms).
+        // Tier 1 after 1,000 calls instead of 30: a fresh worker's per-task path passes 30 calls in its first
+        // second, and those compiles take the tasks' CPU; loops still get optimized code through on-stack replacement.
         SetUnlessChosen(info, "System.Runtime.TieredCompilation.CallCountThreshold", "DOTNET_TC_CallCountThreshold", "1000", chosen);
 
         // No debugger pipes and no diagnostic socket: a killed worker leaves those three files in TMPDIR

@@ -28,7 +28,7 @@ public static class LitterTasks
     /// <summary>In a worker: creates a file where its next ring generation would go, as a large result in flight does.</summary>
     public static (int Pid, string Path) MakeOwnRingFile(int _)
     {
-        string path = Worker.WorkerHost.OwnRingFilePrefix + "99";
+        string path = global::Multiprocessing.Worker.WorkerSession.Current?.OwnRingFilePrefix + "99";
         File.WriteAllBytes(path, new byte[4096]);
         return (Environment.ProcessId, path);
     }

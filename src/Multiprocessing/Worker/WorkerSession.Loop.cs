@@ -1,0 +1,150 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Multiprocessing.Protocol;
+using Multiprocessing.Protocol.Messages;
+using Multiprocessing.Serialization;
+
+namespace Multiprocessing.Worker;
+
+/// <summary>The main thread's frame loop and the reader thread that feeds it.</summary>
+internal sealed partial class WorkerSession
+{
+    /// <summary>Runs frames in order until Shutdown.</summary>
+    private int Loop(WorkerFunctions functions, InitMessage init)
+    {
+        long maxMemory = init.MaxMemoryPerChild;
+        while (true)
+        {
+            if (!_queue.TryTake(out var frame))
+            {
+                _wire.Flush();
+                frame = _queue.Take();
+            }
+
+            ChunkOutcome? ran = null;
+
+            // A body read in place from the parent's ring is released here, before its result is sent.
+            using (frame.Lease)
+            {
+                switch (frame.Kind)
+                {
+                    case FrameKind.Define:
+                        functions.Define(frame.Body);
+                        break;
+                    case FrameKind.Chunk:
+                        ran = RunChunk(frame.Body, functions, init.StampEachItem);
+                        break;
+                    case FrameKind.Shutdown:
+                        _wire.SendNow(_output);
+                        return ExitShutdown;
+                    default:
+                        throw new InvalidDataException($"Unexpected frame {frame.Kind} in a worker.");
+                }
+            }
+
+            if (ran is { } outcome)
+            {
+                if (maxMemory > 0 && Environment.WorkingSet > maxMemory)
+                {
+                    // MaxMemoryPerChild: ask to be recycled; the parent sends no more work and a Shutdown.
+                    FrameWriter.Empty(_output, FrameKind.Retire);
+                    maxMemory = 0;
+                }
+
+                Send(outcome);
+            }
+        }
+    }
+
+    /// <summary>Runs one Chunk body (unless it was cancelled before it started) and appends its frame to the output.</summary>
+    private ChunkOutcome RunChunk(ReadOnlyMemory<byte> body, WorkerFunctions functions, bool stampEachItem)
+    {
+        long chunkId = BinaryPrimitives.ReadInt64LittleEndian(body.Span);
+        if (!_cancellation.Begin(chunkId))
+        {
+            var cancelled = RemoteError.From(new OperationCanceledException("The task was cancelled before it started."));
+            ErrorFrame.Write(_output, FrameKind.ChunkFailed, chunkId, cancelled);
+            return ChunkOutcome.Failed(cancelled);
+        }
+
+        bool stamp = stampEachItem || (ChunkHeader.PeekFlags(body.Span) & ChunkFlags.StampEachItem) != 0;
+        _status?.Started(chunkId);
+        var outcome = functions.RunChunk(body, stamp ? _stampItem : null, _output);
+        _status?.Finished();
+        _cancellation.End();
+        return outcome;
+    }
+
+    /// <summary>Sends a chunk's frame (now, or with the next results while more work is queued).</summary>
+    private void Send(ChunkOutcome outcome)
+    {
+        // The result's large arrays go out with it (read in place) and are dropped then, so that a task's
+        // arrays are garbage as soon as it is done rather than at the next result.
+        long largeBytes = outcome.LargeBytes;
+        _wire.Add(_output, moreWorkQueued: _queue.Count > 0, outcome.ResultBlobs);
+        if (_largeGarbage.Add(largeBytes, LargeGarbage.LiveBytes))
+        {
+            LargeGarbage.Collect();
+        }
+    }
+
+    private void StartReader(RemoteTaskPool taskPool)
+        => new Thread(() => ReadLoop(taskPool)) { IsBackground = true, Name = "Multiprocessing worker reader" }.Start();
+
+    private void ReadLoop(RemoteTaskPool taskPool)
+    {
+        try
+        {
+            while (_reader.TryRead(out var kind, out var body))
+            {
+                if (kind == FrameKind.SubmitResult)
+                {
+                    taskPool.Complete(body.Span);
+                    continue;
+                }
+
+                if (kind == FrameKind.Cancel)
+                {
+                    // Handled here, not in the queue: the main thread is busy running the very task to stop.
+                    _cancellation.Cancel(BinaryPrimitives.ReadInt64LittleEndian(body.Span));
+                    continue;
+                }
+
+                // The body must outlive this loop's next read: an array of its own, or a shared-ring body kept
+                // (released by the main thread once the frame has run).
+                if (_reader.LastBodyIsShared)
+                {
+                    _queue.Add(new QueuedFrame(kind, body, _reader.DetachShared()));
+                }
+                else
+                {
+                    _queue.Add(new QueuedFrame(kind, _reader.LastBodyIsOwned ? body : body.ToArray(), null));
+                }
+
+                if (kind == FrameKind.Shutdown)
+                {
+                    return;
+                }
+            }
+        }
+#pragma warning disable CA1031 // Any failure to read means the parent is gone or the stream is corrupt.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"Multiprocessing worker: connection to the parent failed: {ex.Message}");
+        }
+
+        // The parent is gone (it closed the socket or died): a worker must never outlive it, even when
+        // its main thread is stuck in a task, so the process ends here and now, taking its ring names along.
+        _bulk?.DeleteOwnFiles();
+        using var self = Process.GetCurrentProcess();
+        self.Kill();
+    }
+
+    /// <summary>
+    /// A class, not a value tuple: a collection of a reference type runs the framework's shared, precompiled
+    /// code, where one of a tuple is JIT-compiled in every worker.
+    /// </summary>
+    private sealed record QueuedFrame(FrameKind Kind, ReadOnlyMemory<byte> Body, IDisposable? Lease);
+}
