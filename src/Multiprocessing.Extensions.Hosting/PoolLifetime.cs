@@ -51,16 +51,10 @@ internal sealed partial class PoolLifetime : IHostedService, IAsyncDisposable
             return;
         }
 
-        // Join blocks a thread until the workers exit; that thread is ours, never the host's, so that
-        // the shutdown timeout can still end the wait.
-        Task<bool> join = Task.Factory.StartNew(
-            () => pool.Join(Timeout.InfiniteTimeSpan),
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+        // JoinAsync blocks no thread, and the host's shutdown timeout ends the wait.
         try
         {
-            await join.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await pool.JoinAsync(cancellationToken).ConfigureAwait(false);
             LogDrained(_logger);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -34,8 +34,8 @@ public abstract partial class PoolBase
     }
 
     /// <summary>
-    /// Once someone wants <see cref="Completion"/> and the pool has stopped running, one thread waits for the
-    /// workers and the callbacks, as <see cref="Join()"/> does (the executors can only be waited for by blocking).
+    /// Once someone wants <see cref="Completion"/> and the pool has stopped running, awaits the workers and the
+    /// callbacks, as <see cref="Join()"/> waits for them, without a thread of its own.
     /// </summary>
     private void WatchCompletion()
     {
@@ -44,21 +44,23 @@ public abstract partial class PoolBase
             return;
         }
 
-        var watcher = new Thread(() =>
+        _ = CompleteWhenJoinedAsync();
+    }
+
+    private async Task CompleteWhenJoinedAsync()
+    {
+        try
         {
-            try
-            {
-                JoinCore(Timeout.InfiniteTimeSpan);
-                _completion.TrySetResult();
-            }
+            StopUnreadStreams();
+            await _executor.JoinAsync().ConfigureAwait(false);
+            await _callbacks.DrainAsync().ConfigureAwait(false);
+            _completion.TrySetResult();
+        }
 #pragma warning disable CA1031 // Whatever ends the wait is the completion's outcome.
-            catch (Exception ex)
+        catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                _completion.TrySetException(ex);
-            }
-        })
-        { IsBackground = true, Name = "Multiprocessing completion" };
-        watcher.Start();
+        {
+            _completion.TrySetException(ex);
+        }
     }
 }

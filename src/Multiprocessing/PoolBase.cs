@@ -53,8 +53,11 @@ public abstract partial class PoolBase : IPool
         lock (_lifecycle)
         {
             ThrowIfNotRunning();
-            _executor.Resize(processes);
         }
+
+        // After the lock: resizing starts workers and logs. A Close that slips in between is harmless (a worker
+        // started on a closed pool is told to exit once ready), and so is a Terminate (the executor kills it).
+        _executor.Resize(processes);
     }
 
     /// <summary>The options this pool was created with.</summary>
@@ -119,14 +122,26 @@ public abstract partial class PoolBase : IPool
 
     /// <summary>Terminates the pool and waits for the workers to exit without blocking a thread.</summary>
     /// <returns>A task that completes when the pool is disposed.</returns>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        if (Volatile.Read(ref _disposed) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
-        return new ValueTask(Task.Factory.StartNew(Dispose, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+        TerminateCore();
+        try
+        {
+            // Dispose's bound: a callback that never returns must not hold the caller's shutdown forever.
+            await Completion.WaitAsync(s_disposeJoinTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // As Dispose after its bounded Join: the workers were killed; what is still running is left behind.
+        }
+
+        _callbacks.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     internal CallbackQueue Callbacks => _callbacks;
@@ -175,14 +190,19 @@ public abstract partial class PoolBase : IPool
             }
         }
 
+        StopUnreadStreams();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan Remaining() => timeout == Timeout.InfiniteTimeSpan ? timeout : TimeSpan.FromTicks(Math.Max(0, (timeout - clock.Elapsed).Ticks));
+        return _executor.Join(Remaining()) && _callbacks.Drain(Remaining());
+    }
+
+    /// <summary>Joining: an Imap whose results nobody reads stops reading its input (see <see cref="IFedStream"/>).</summary>
+    private void StopUnreadStreams()
+    {
         foreach (var stream in _streams.Keys)
         {
             ((IFedStream)stream).StopReadingWhenBehind();
         }
-
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        TimeSpan Remaining() => timeout == Timeout.InfiniteTimeSpan ? timeout : TimeSpan.FromTicks(Math.Max(0, (timeout - clock.Elapsed).Ticks));
-        return _executor.Join(Remaining()) && _callbacks.Drain(Remaining());
     }
 
     private void TerminateCore()

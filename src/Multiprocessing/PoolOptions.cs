@@ -91,6 +91,13 @@ public sealed record PoolOptions
 
     internal ILogger EffectiveLogger => Logger ?? NullLogger.Instance;
 
+    /// <summary>
+    /// The parent's clock for its timers: the task-timeout watchdog's period, start timeouts, the cancellation and
+    /// exit grace periods. Internal, for tests that move the clock: the workers' own clocks (their status slot's
+    /// stamps, their output flushing) cannot follow a fake one, so a public option would promise more than it does.
+    /// </summary>
+    internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     internal int EffectiveProcesses => Processes ?? PoolDefaults.Processes;
 
     internal void Validate()

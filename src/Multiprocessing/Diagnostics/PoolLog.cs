@@ -37,4 +37,7 @@ internal static partial class PoolLog
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{Worker}; the end of its standard error:\n{StandardError}")]
     public static partial void WorkerCrashReport(ILogger logger, string worker, string standardError);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Handling the loss of {Worker} failed")]
+    public static partial void LossHandlingFailed(ILogger logger, Exception exception, string worker);
 }

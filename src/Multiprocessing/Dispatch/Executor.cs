@@ -77,4 +77,7 @@ internal abstract class Executor
 
     /// <summary>Waits for the workers to exit.</summary>
     public abstract bool Join(TimeSpan timeout);
+
+    /// <summary>Completes when the workers have exited, without blocking a thread (then releases what <see cref="Join"/> would).</summary>
+    public abstract Task JoinAsync();
 }

@@ -15,6 +15,7 @@ internal sealed class CallbackQueue : IDisposable
     // Weak: the callback thread must not keep a pool dropped without Dispose from being collected.
     private readonly WeakReference<object> _owner;
     private readonly Lazy<Thread> _thread;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="owner">Passed to <paramref name="onFailure"/>; held weakly.</param>
     /// <param name="onFailure">Reports a callback's exception (true: an error callback); a static delegate, so it roots nothing.</param>
@@ -56,13 +57,27 @@ internal sealed class CallbackQueue : IDisposable
         return !_thread.IsValueCreated || _thread.Value == Thread.CurrentThread || _thread.Value.Join(timeout);
     }
 
+    /// <summary>As <see cref="Drain"/>, without blocking a thread.</summary>
+    public Task DrainAsync()
+    {
+        _queue.CompleteAdding();
+        return !_thread.IsValueCreated || _thread.Value == Thread.CurrentThread ? Task.CompletedTask : _drained.Task;
+    }
+
     public void Dispose() => _queue.CompleteAdding();
 
     private void Run()
     {
-        foreach (var entry in _queue.GetConsumingEnumerable())
+        try
         {
-            Invoke(entry);
+            foreach (var entry in _queue.GetConsumingEnumerable())
+            {
+                Invoke(entry);
+            }
+        }
+        finally
+        {
+            _drained.TrySetResult();
         }
     }
 

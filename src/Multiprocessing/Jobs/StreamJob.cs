@@ -42,6 +42,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
             Task wait;
             lock (_gate)
             {
+                AssertInvariants();
                 if (_abandoned || _fatal is not null)
                 {
                     return false;
@@ -70,6 +71,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
     {
         lock (_gate)
         {
+            AssertInvariants();
             if (_abandoned || _fatal is not null || (_issued - _consumed + count > _window && _issued > _consumed))
             {
                 return false;
@@ -85,6 +87,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
     {
         lock (_gate)
         {
+            AssertInvariants();
             while (!_abandoned && _fatal is null && _issued - _consumed + count > _window && _issued > _consumed)
             {
                 if (_stopWhenBehind)
@@ -108,11 +111,15 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
     /// <inheritdoc />
     public void StopReadingWhenBehind()
     {
+        TaskCompletionSource? wake;
         lock (_gate)
         {
+            AssertInvariants();
             _stopWhenBehind = true;
-            Signal();
+            wake = Signal();
         }
+
+        Wake(wake);
     }
 
     /// <summary>
@@ -121,8 +128,10 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
     /// </summary>
     public void EndInputIfStopped(long total)
     {
+        TaskCompletionSource? wake;
         lock (_gate)
         {
+            AssertInvariants();
             if (!_stopWhenBehind || _abandoned || _fatal is not null || _total >= 0)
             {
                 return;
@@ -132,21 +141,26 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
             _inputError = new InvalidOperationException(
                 $"Join() was called while this Imap's results were not being consumed, so the pool stopped reading its input after {total} items: " +
                 "Join does not wait for input nobody consumes. The results of those items came first; to get every result, consume the Imap before calling Join().");
-            Signal();
+            wake = Signal();
         }
 
+        Wake(wake);
         Progress?.SetTotal(total); // the user's progress sink runs after the lock
     }
 
     /// <summary>The input ended after <paramref name="total"/> items, or threw <paramref name="error"/> there.</summary>
     public void InputDone(long total, Exception? error)
     {
+        TaskCompletionSource? wake;
         lock (_gate)
         {
+            AssertInvariants();
             _total = total;
             _inputError = error;
-            Signal();
+            wake = Signal();
         }
+
+        Wake(wake);
 
         Progress?.SetTotal(total); // the user's progress sink runs after the lock
     }
@@ -161,6 +175,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
                 Fail(new OperationCanceledException("The Imap call was cancelled.", token));
                 lock (_gate)
                 {
+                    AssertInvariants();
                     _abandoned = true;
                 }
 
@@ -172,17 +187,23 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
     /// <summary>Every remaining item fails with <paramref name="error"/> (the pool was terminated).</summary>
     public void Fail(Exception error)
     {
+        TaskCompletionSource? wake;
         lock (_gate)
         {
+            AssertInvariants();
             _fatal ??= error;
-            Signal();
+            wake = Signal();
         }
+
+        Wake(wake);
     }
 
     public override void CompleteChunk(long start, TResult[] results, IReadOnlyList<(int Offset, Exception Error)>? failures)
     {
+        TaskCompletionSource? wake;
         lock (_gate)
         {
+            AssertInvariants();
             if (_abandoned)
             {
                 return;
@@ -200,8 +221,10 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
                 Add(start + i, (results[i], error));
             }
 
-            Signal();
+            wake = Signal();
         }
+
+        Wake(wake);
 
         // Metrics and the user's progress sink run after the lock.
         CountSettled(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
@@ -209,8 +232,10 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
 
     public override void FailChunk(long start, int count, Exception error)
     {
+        TaskCompletionSource? wake;
         lock (_gate)
         {
+            AssertInvariants();
             if (_abandoned)
             {
                 return;
@@ -221,8 +246,10 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
                 Add(start + i, (default!, error));
             }
 
-            Signal();
+            wake = Signal();
         }
+
+        Wake(wake);
 
         CountSettled(0, count);
     }
@@ -258,15 +285,19 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
                 (TResult Value, Exception? Error) slot = default;
                 bool done = false;
                 Task? wait = null;
+                TaskCompletionSource? wake = null;
                 // WithCancellation is honoured at every step, also while results are already buffered.
                 cancellationToken.ThrowIfCancellationRequested();
                 lock (_gate)
                 {
-                    if (!TryTakeUnderLock(out slot, out done))
+                    AssertInvariants();
+                    if (!TryTakeUnderLock(out slot, out done, ref wake))
                     {
                         wait = AsyncWaitUnderLock();
                     }
                 }
+
+                Wake(wake);
 
                 if (wait is not null)
                 {
@@ -305,12 +336,16 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
         _registration.Dispose();
         Activity?.Stop();
         bool early;
+        TaskCompletionSource? wake;
         lock (_gate)
         {
+            AssertInvariants();
             early = _total < 0 || _consumed < _total;
             _abandoned = true;
-            Signal();
+            wake = Signal();
         }
+
+        Wake(wake);
 
         // A consumer that left early wants none of the rest (Python keeps running it): queued chunks are
         // dropped as abandoned, and those a worker holds are skipped or see their token, after the lock.
@@ -324,13 +359,14 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
     public Action? OnAbandoned { get; init; }
 
     /// <summary>Under the lock: the next result, the end, or false when the consumer must wait.</summary>
-    private bool TryTakeUnderLock(out (TResult Value, Exception? Error) slot, out bool done)
+    private bool TryTakeUnderLock(out (TResult Value, Exception? Error) slot, out bool done, ref TaskCompletionSource? wake)
     {
+        AssertInvariants();
         done = false;
         if (_ordered ? _byIndex.Remove(_consumed, out slot) : _byArrival.TryDequeue(out slot))
         {
             _consumed++;
-            Signal();
+            wake = Signal() ?? wake;
             return true;
         }
 
@@ -359,17 +395,40 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
         return _changed.Task;
     }
 
-    /// <summary>Under the lock: wakes synchronous waiters, and asynchronous ones if any is waiting.</summary>
-    private void Signal()
+    /// <summary>
+    /// Under the lock: wakes synchronous waiters, and returns the asynchronous waiters' task to complete once
+    /// the lock is released (<see cref="Wake"/>): completing it under the lock would run no user code, with
+    /// RunContinuationsAsynchronously, but the rule is kept without exceptions.
+    /// </summary>
+    private TaskCompletionSource? Signal()
     {
         Monitor.PulseAll(_gate);
-        if (_asyncWaiting)
+        if (!_asyncWaiting)
         {
-            _asyncWaiting = false;
-            var changed = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            changed.TrySetResult();
+            return null;
         }
+
+        _asyncWaiting = false;
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return changed;
+    }
+
+    /// <summary>After the lock: wakes the asynchronous waiters <see cref="Signal"/> returned.</summary>
+    private static void Wake(TaskCompletionSource? changed) => changed?.TrySetResult();
+
+    /// <summary>
+    /// Checked on entry to every section under the lock in Debug builds, as BoundedChannel does: nothing is
+    /// consumed that was not issued, nothing buffered that was not issued and is unconsumed, and the input's
+    /// end is not before what was consumed.
+    /// </summary>
+    [System.Diagnostics.Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        System.Diagnostics.Debug.Assert(Monitor.IsEntered(_gate), "AssertInvariants runs under the lock.");
+        System.Diagnostics.Debug.Assert(_consumed >= 0 && _consumed <= _issued, $"consumed {_consumed} of {_issued} issued.");
+        System.Diagnostics.Debug.Assert(_byIndex.Count + _byArrival.Count <= _issued - _consumed, $"{_byIndex.Count + _byArrival.Count} buffered with {_issued - _consumed} issued and unconsumed.");
+        System.Diagnostics.Debug.Assert(_total < 0 || _consumed <= _total, $"consumed {_consumed} of a total of {_total}.");
     }
 
     private void Add(long index, (TResult, Exception?) slot)
@@ -392,13 +451,17 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
             {
                 (TResult Value, Exception? Error) slot = default;
                 bool done = false;
+                TaskCompletionSource? wake = null;
                 lock (_gate)
                 {
-                    while (!TryTakeUnderLock(out slot, out done))
+                    AssertInvariants();
+                    while (!TryTakeUnderLock(out slot, out done, ref wake))
                     {
                         Monitor.Wait(_gate);
                     }
                 }
+
+                Wake(wake);
 
                 if (IsEnd(slot, done))
                 {

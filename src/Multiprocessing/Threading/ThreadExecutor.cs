@@ -16,6 +16,7 @@ internal sealed class ThreadExecutor : Executor
     private readonly BlockingCollection<ThreadChunk> _queue = [];
     private readonly ConcurrentDictionary<int, ThreadChunk> _running = new();
     private readonly ManualResetEventSlim _allExited = new(false);
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _live;
     private int _nextIndex;
     private int _initializerFailures;
@@ -138,6 +139,8 @@ internal sealed class ThreadExecutor : Executor
 
     public override bool Join(TimeSpan timeout) => _terminated || _allExited.Wait(timeout);
 
+    public override Task JoinAsync() => _terminated ? Task.CompletedTask : _exited.Task;
+
     private void StartThread()
     {
         int index = Interlocked.Increment(ref _nextIndex) - 1;
@@ -176,6 +179,7 @@ internal sealed class ThreadExecutor : Executor
             if (Interlocked.Decrement(ref _live) == 0)
             {
                 _allExited.Set();
+                _exited.TrySetResult();
             }
         }
     }

@@ -18,7 +18,7 @@ internal sealed partial class ProcessExecutor
         {
             // A per-call timeout on a pool without one: the watchdog starts now, checking every 50 ms.
             var period = TimeSpan.FromMilliseconds(50);
-            var timer = new Timer(_ => KillOverdueWorkers(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            var timer = _time.CreateTimer(_ => KillOverdueWorkers(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             if (Interlocked.CompareExchange(ref _watchdog, timer, null) is null)
             {
                 timer.Change(period, period);
@@ -32,6 +32,7 @@ internal sealed partial class ProcessExecutor
         KeepOwnerAlive(chunks);
         lock (_gate)
         {
+            AssertInvariants();
             if (_broken is { } broken)
             {
                 return broken;
@@ -60,6 +61,7 @@ internal sealed partial class ProcessExecutor
         List<WorkerProcess>? retired = null;
         lock (_gate)
         {
+            AssertInvariants();
             if (_terminated || _broken is not null || _pending.Count == 0)
             {
                 return;
@@ -121,7 +123,7 @@ internal sealed partial class ProcessExecutor
                 {
                     // Python's maxtasksperchild: no more work for this one; a fresh worker takes its place now.
                     target.State = WorkerState.Retiring;
-                    target.RecycleReason = "MaxTasksPerChild";
+                    target.RecordExit(WorkerExit.Retired);
                     (retired ??= []).Add(target);
                 }
             }
@@ -151,6 +153,7 @@ internal sealed partial class ProcessExecutor
     {
         lock (_gate)
         {
+            AssertInvariants();
             return _costs.TryGetValue(functionId, out var cost) ? cost.TicksPerTask : null;
         }
     }
@@ -160,6 +163,7 @@ internal sealed partial class ProcessExecutor
         List<(WorkerProcess Worker, long Chunk)> running = [];
         lock (_gate)
         {
+            AssertInvariants();
             foreach (var w in _workers)
             {
                 foreach (var chunk in w.InFlight.Values)
@@ -185,25 +189,25 @@ internal sealed partial class ProcessExecutor
             }
 
             // Cooperative first; a task that ignores its token is stopped the only sure way.
-            _ = Task.Delay(_options.CancellationGracePeriod).ContinueWith(
-                _ =>
+            _ = DelayThen(_options.CancellationGracePeriod, () =>
+            {
+                bool kill;
+                lock (_gate)
                 {
-                    bool kill;
-                    lock (_gate)
-                    {
-                        kill = w.State != WorkerState.Dead && w.Status.RunningChunk == id && w.InFlight.ContainsKey(id);
-                    }
-
+                    AssertInvariants();
+                    kill = w.State != WorkerState.Dead && w.Status.RunningChunk == id && w.InFlight.ContainsKey(id);
                     if (kill)
                     {
-                        w.KilledForCancellation = true;
-                        PoolLog.CancelledTaskKilled(Logger, w.Index, w.ProcessId, _options.CancellationGracePeriod);
-                        w.Kill();
+                        w.RecordExit(WorkerExit.KilledForCancellation);
                     }
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+                }
+
+                if (kill)
+                {
+                    PoolLog.CancelledTaskKilled(Logger, w.Index, w.ProcessId, _options.CancellationGracePeriod);
+                    w.Kill();
+                }
+            });
         }
     }
 

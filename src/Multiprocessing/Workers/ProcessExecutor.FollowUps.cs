@@ -38,6 +38,7 @@ internal sealed partial class ProcessExecutor
             bool grow;
             lock (_gate)
             {
+                AssertInvariants();
                 worker.AwaitingSubtasks++;
                 int live = _workers.Count(w => w.State is WorkerState.Ready or WorkerState.Starting);
                 grow = !_terminated && _broken is null && live < Processes * 2
@@ -118,6 +119,7 @@ internal sealed partial class ProcessExecutor
     {
         lock (_gate)
         {
+            AssertInvariants();
             worker.AwaitingSubtasks--;
         }
 

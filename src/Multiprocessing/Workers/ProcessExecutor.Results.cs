@@ -69,7 +69,7 @@ internal sealed partial class ProcessExecutor
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Console.Error.WriteLine($"Multiprocessing: handling the loss of {worker} failed: {ex}");
+            Warn(logger => PoolLog.LossHandlingFailed(logger, ex, worker.ToString()), $"handling the loss of {worker} failed: {ex}");
         }
     }
 
@@ -106,6 +106,7 @@ internal sealed partial class ProcessExecutor
     {
         lock (_gate)
         {
+            AssertInvariants();
             if (!worker.InFlight.Remove(id, out var chunk))
             {
                 return null;
@@ -157,6 +158,7 @@ internal sealed partial class ProcessExecutor
         List<WorkerProcess> stop = [];
         lock (_gate)
         {
+            AssertInvariants();
             if (_closed || worker.State == WorkerState.Retiring)
             {
                 stop = TakeIdleWorkersToStop();
@@ -182,6 +184,7 @@ internal sealed partial class ProcessExecutor
             if (retiredAndIdle || closedAndIdle)
             {
                 w.State = WorkerState.Stopping;
+                w.RecordExit(WorkerExit.Shutdown);
                 stop.Add(w);
             }
         }

@@ -22,6 +22,7 @@ internal sealed partial class ProcessExecutor
         List<(string Function, TimeSpan Limit, int Worker, int Pid)> timedOut = [];
         lock (_gate)
         {
+            AssertInvariants();
             foreach (var w in _workers)
             {
                 if (w.State is WorkerState.Ready or WorkerState.Retiring && w.InFlight.Count > 0 && w.TimedOutChunk == 0)
@@ -31,6 +32,7 @@ internal sealed partial class ProcessExecutor
                         && Environment.TickCount64 - w.Status.StartedAt > (long)limit.TotalMilliseconds)
                     {
                         w.TimedOutChunk = running;
+                        w.RecordExit(WorkerExit.KilledForTimeout);
                         overdue.Add(w);
                         timedOut.Add((chunk.Descriptor.DisplayName, limit, w.Index, w.ProcessId));
                     }
@@ -63,6 +65,7 @@ internal sealed partial class ProcessExecutor
         {
             lock (_gate)
             {
+                AssertInvariants();
                 return _starting;
             }
         }
@@ -75,6 +78,7 @@ internal sealed partial class ProcessExecutor
         {
             lock (_gate)
             {
+                AssertInvariants();
                 return _workers.Count;
             }
         }
@@ -84,6 +88,7 @@ internal sealed partial class ProcessExecutor
     {
         lock (_gate)
         {
+            AssertInvariants();
             if (_terminated)
             {
                 return;
@@ -113,6 +118,7 @@ internal sealed partial class ProcessExecutor
             process.Dispose();
             lock (_gate)
             {
+                AssertInvariants();
                 _starting--;
             }
 
@@ -139,6 +145,7 @@ internal sealed partial class ProcessExecutor
         };
         lock (_gate)
         {
+            AssertInvariants();
             if (_terminated)
             {
                 ReleaseStartSlot(worker);
@@ -179,6 +186,7 @@ internal sealed partial class ProcessExecutor
             {
                 lock (_gate)
                 {
+                    AssertInvariants();
                     _workers.Remove(worker);
                     ReleaseStartSlot(worker);
                 }
@@ -189,6 +197,12 @@ internal sealed partial class ProcessExecutor
                 throw error;
             }
 
+            lock (_gate)
+            {
+                AssertInvariants();
+                worker.RecordExit(WorkerExit.StartFailed);
+            }
+
             Lost(worker, error);
             return;
         }
@@ -197,6 +211,7 @@ internal sealed partial class ProcessExecutor
         bool terminatedMeanwhile;
         lock (_gate)
         {
+            AssertInvariants();
             terminatedMeanwhile = _terminated;
         }
 
@@ -213,34 +228,49 @@ internal sealed partial class ProcessExecutor
         process.StandardInput.AutoFlush = true;
 
         // A worker that never connects (or never finishes its initializer) is killed: it cannot hang the pool.
-        _ = Task.Delay(_options.WorkerStartTimeout).ContinueWith(
-            _ =>
+        _ = DelayThen(_options.WorkerStartTimeout, () =>
+        {
+            bool stuck;
+            lock (_gate)
             {
-                bool stuck;
-                lock (_gate)
-                {
-                    stuck = worker.State == WorkerState.Starting;
-                }
-
+                AssertInvariants();
+                stuck = worker.State == WorkerState.Starting;
                 if (stuck)
                 {
-                    // Through the application's logger when it has one; the console only when nobody would see it otherwise.
-                    if (_options.Logger is { } logger)
-                    {
-                        PoolLog.WorkerStartTimedOut(logger, worker.Index, _options.WorkerStartTimeout);
-                    }
-                    else
-                    {
-                        Console.Error.WriteLine($"Multiprocessing: {worker} did not start within {_options.WorkerStartTimeout}; killing it.");
-                    }
-
-                    worker.Kill();
-                    Lost(worker, null);
+                    worker.RecordExit(WorkerExit.StartTimedOut);
                 }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+            }
+
+            if (stuck)
+            {
+                Warn(logger => PoolLog.WorkerStartTimedOut(logger, worker.Index, _options.WorkerStartTimeout), $"{worker} did not start within {_options.WorkerStartTimeout}; killing it.");
+                worker.Kill();
+                Lost(worker, null);
+            }
+        });
+    }
+
+    /// <summary>Runs <paramref name="then"/> on the thread pool after <paramref name="delay"/> by the pool's clock.</summary>
+    private Task DelayThen(TimeSpan delay, Action then) => Task.Delay(delay, _time).ContinueWith(
+        _ => then(),
+        CancellationToken.None,
+        TaskContinuationOptions.ExecuteSynchronously,
+        TaskScheduler.Default);
+
+    /// <summary>
+    /// A supervision warning goes through the application's logger when it has one, and to the console only
+    /// when nobody would see it otherwise.
+    /// </summary>
+    private void Warn(Action<Microsoft.Extensions.Logging.ILogger> log, string console)
+    {
+        if (_options.Logger is { } logger)
+        {
+            log(logger);
+        }
+        else
+        {
+            Console.Error.WriteLine("Multiprocessing: " + console);
+        }
     }
 
     private void OnConnected(WorkerProcess worker, Socket socket, FrameReader reader)
@@ -263,6 +293,7 @@ internal sealed partial class ProcessExecutor
         bool startNext;
         lock (_gate)
         {
+            AssertInvariants();
             if (worker.State == WorkerState.Starting)
             {
                 worker.State = WorkerState.Ready;
@@ -312,6 +343,7 @@ internal sealed partial class ProcessExecutor
         int live;
         lock (_gate)
         {
+            AssertInvariants();
             live = _workers.Count(w => w.State != WorkerState.Dead);
         }
 
@@ -343,11 +375,12 @@ internal sealed partial class ProcessExecutor
         bool replace;
         lock (_gate)
         {
+            AssertInvariants();
             replace = worker.State == WorkerState.Ready && !_terminated && _broken is null && (!_closed || _pending.Count > 0) && LiveWorkers() - 1 < _target;
             if (worker.State == WorkerState.Ready)
             {
                 worker.State = WorkerState.Retiring;
-                worker.RecycleReason = "MaxMemoryPerChild";
+                worker.RecordExit(WorkerExit.RetiredForMemory);
             }
         }
 
@@ -364,7 +397,8 @@ internal sealed partial class ProcessExecutor
         bool startNext;
         lock (_gate)
         {
-            worker.InitializerFailed = true;
+            AssertInvariants();
+            worker.RecordExit(WorkerExit.InitializerFailed);
             worker.State = WorkerState.Stopping;
             startNext = ReleaseStartSlot(worker);
             _startFailuresInRow++;
@@ -388,13 +422,18 @@ internal sealed partial class ProcessExecutor
     {
         // The socket normally tells first. If it does not (a descriptor leaked to a grandchild keeps it
         // open), the process handle does: close our end so the reader ends and the loss is handled.
-        _ = Task.Delay(s_exitGrace).ContinueWith(_ => worker.CloseSocket(), TaskScheduler.Default);
+        _ = DelayThen(s_exitGrace, worker.CloseSocket);
         if (worker.Socket is null)
         {
             Lost(worker, null);
         }
     }
 
+    /// <summary>
+    /// A worker is gone: its reader saw the socket end, its process handle exited with no socket, its start timed
+    /// out, or it could not be launched. Handled once, whoever notices first; the response runs once the exit
+    /// code is known, awaited without blocking a thread.
+    /// </summary>
     private void Lost(WorkerProcess worker, Exception? failure)
     {
         if (!worker.MarkLost())
@@ -403,100 +442,127 @@ internal sealed partial class ProcessExecutor
         }
 
         _listener.Forget(worker);
-        int? exitCode = null;
+        _ = HandleLossAsync(worker, failure);
+    }
+
+    private async Task HandleLossAsync(WorkerProcess worker, Exception? failure)
+    {
         try
         {
-            using var wait = new CancellationTokenSource(s_exitGrace);
-            worker.Process.WaitForExitAsync(wait.Token).Wait(s_exitGrace);
-            exitCode = worker.Process.HasExited ? worker.Process.ExitCode : null;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or AggregateException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-            // Never started or cannot be waited for: the exit code stays unknown.
-        }
+            int? exitCode = await ExitCodeAsync(worker).ConfigureAwait(false);
+            if (exitCode is null)
+            {
+                worker.Kill();
+            }
 
-        if (exitCode is null)
-        {
-            worker.Kill();
+            RespondToLoss(worker, exitCode, failure);
         }
+#pragma warning disable CA1031 // Handling a loss must never take the application down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Warn(logger => PoolLog.LossHandlingFailed(logger, ex, worker.ToString()), $"handling the loss of {worker} failed: {ex}");
+        }
+    }
 
-        List<ProcessChunk> lost;
-        string? culpritName = null;
-        int requeued = 0;
-        bool expected;
-        bool wasStarting;
-        bool replace;
+    /// <summary>The worker's exit code, waiting up to the exit grace for it; null when unknown.</summary>
+    private async Task<int?> ExitCodeAsync(WorkerProcess worker)
+    {
+        try
+        {
+            using var wait = new CancellationTokenSource(s_exitGrace, _time);
+            await worker.Process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+            return worker.Process.ExitCode;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+            // Never started, or still running after the grace: the exit code stays unknown.
+            return null;
+        }
+    }
+
+    /// <summary>Decides under the lock (<see cref="LossDecision.Decide"/>), then acts after it.</summary>
+    private void RespondToLoss(WorkerProcess worker, int? exitCode, Exception? failure)
+    {
+        LossDecision decision;
+        List<ProcessChunk> failed = [];
+        ProcessChunk? culprit = null;
+        int held;
         bool startDeferred;
+        bool allExited;
         Exception? breakWith = null;
         lock (_gate)
         {
-            expected = worker.State == WorkerState.Stopping;
-            wasStarting = worker.State == WorkerState.Starting;
+            AssertInvariants();
+            WorkerState state = worker.State;
             startDeferred = ReleaseStartSlot(worker);
             worker.State = WorkerState.Dead;
             _workers.Remove(worker);
-            lost = [.. worker.InFlight.Values.OrderBy(c => c.Id)];
+            List<ProcessChunk> chunks = [.. worker.InFlight.Values.OrderBy(c => c.Id)];
             worker.InFlight.Clear();
             worker.QueuedTicks = 0;
-
-            // Only the chunk the worker was running (its status slot says which; the oldest one if it
-            // was between chunks) is to blame. The others either never started or finished with their
-            // results still unsent: they go back to the front of the queue for another worker.
-            if (lost.Count > 0 && !_terminated && _broken is null)
+            held = chunks.Count;
+            decision = LossDecision.Decide(new LossInputs
             {
-                long running = worker.Status.RunningChunk;
-                ProcessChunk culprit = lost.Find(c => c.Id == running) ?? lost[0];
-                culpritName = culprit.Descriptor.DisplayName;
-                requeued = lost.Count - 1;
-                bool retry = worker.TimedOutChunk != culprit.Id && !culprit.Job.IsAbandoned && culprit.AttemptCount < _options.MaxRetries;
-                if (retry)
-                {
-                    culprit.Attempts.Add(Describe(worker, exitCode, failure));
-                }
+                Recorded = worker.Exit,
+                State = state,
+                Held = chunks.ConvertAll(c => new HeldChunk(c.Id, c.AttemptCount, c.Job.IsAbandoned)),
+                RunningChunk = worker.Status.RunningChunk,
+                TimedOutChunk = worker.TimedOutChunk,
+                PoolTerminated = _terminated,
+                PoolBroken = _broken is not null,
+                PoolClosed = _closed,
+                Pending = _pending.Count,
+                LiveWorkers = LiveWorkers(),
+                Target = _target,
+                StartFailuresInRow = _startFailuresInRow,
+                MaxInitializerFailures = _options.MaxInitializerFailures,
+                MaxRetries = _options.MaxRetries,
+            });
 
-                var requeue = new Queue<ProcessChunk>(lost.Where(c => (retry || c != culprit) && !c.Job.IsAbandoned).Concat(_pending));
+            ProcessChunk ById(long id) => chunks.Find(c => c.Id == id)!;
+            culprit = decision.Culprit is { } blamed ? ById(blamed) : null;
+            if (decision.RetryCulprit)
+            {
+                culprit!.Attempts.Add(Describe(worker, exitCode, failure));
+            }
+
+            if (decision.Requeue.Count > 0)
+            {
+                var requeue = new Queue<ProcessChunk>(decision.Requeue.Select(ById).Concat(_pending));
                 _pending.Clear();
                 foreach (var c in requeue)
                 {
                     _pending.Enqueue(c);
                 }
-
-                lost = retry ? [] : [culprit];
             }
 
-            if (wasStarting && !worker.InitializerFailed && !_terminated)
+            failed.AddRange(decision.Fail.Select(f => ById(f.Id)));
+            if (decision.CountsAsStartFailure)
             {
-                // A worker that dies before it is ready counts toward breaking the pool: a pool whose workers
-                // cannot start must not respawn them forever. Unlike an initializer that throws, one death is
-                // not proof (it may have been killed from outside), so it takes MaxInitializerFailures in a row.
                 _startFailuresInRow++;
-                if (_startFailuresInRow >= _options.MaxInitializerFailures)
-                {
-                    breakWith = new BrokenPoolException($"The pool is broken: {Describe(worker, exitCode, failure)} before it was ready.", failure);
-                }
             }
 
-            replace = !_terminated && _broken is null && breakWith is null && (!expected || worker.InitializerFailed)
-                && (!_closed || _pending.Count > 0 || lost.Count > 0) && LiveWorkers() < _target;
-            if (worker.InitializerFailed && _broken is null && breakWith is null && !_terminated)
+            if (decision.BreaksPool)
             {
-                replace = true;
+                breakWith = new BrokenPoolException($"The pool is broken: {Describe(worker, exitCode, failure)} before it was ready.", failure);
             }
 
-            SignalIfAllExited();
+            allExited = SignalIfAllExited();
+            AssertInvariants();
         }
 
-        string reason = _terminated ? "terminate"
-            : worker.TimedOutChunk != 0 ? "timeout"
-            : worker.KilledForCancellation ? "cancel"
-            : expected && worker.RecycleReason is not null ? "recycle"
-            : expected ? "shutdown"
-            : "crash";
-        PoolTelemetry.WorkerExited(reason);
-        PoolLog.WorkerExited(Logger, worker.Index, worker.ProcessId, reason, exitCode);
-        if (reason == "crash" && culpritName is not null)
+        // Everything below calls the application (its logger, its results' continuations) and so runs after the lock.
+        if (allExited)
         {
-            PoolLog.WorkerCrashed(Logger, worker.Index, worker.ProcessId, exitCode, exitCode > 128 ? exitCode - 128 : null, culpritName, requeued);
+            OnAllExited();
+        }
+
+        PoolTelemetry.WorkerExited(decision.Reason);
+        PoolLog.WorkerExited(Logger, worker.Index, worker.ProcessId, decision.Reason, exitCode);
+        if (decision.Exit == WorkerExit.Crashed && culprit is not null)
+        {
+            PoolLog.WorkerCrashed(Logger, worker.Index, worker.ProcessId, exitCode, exitCode > 128 ? exitCode - 128 : null, culprit.Descriptor.DisplayName, held - 1);
         }
 
         if (breakWith is not null)
@@ -504,26 +570,19 @@ internal sealed partial class ProcessExecutor
             Break(breakWith);
         }
 
-        foreach (var chunk in lost)
+        for (int i = 0; i < failed.Count; i++)
         {
-            chunk.Fail(LostChunkError(worker, chunk, exitCode, failure));
+            failed[i].Fail(LostChunkError(worker, failed[i], decision.Fail[i].TimedOut, exitCode, failure));
         }
 
-        if (lost.Count == 0 && worker.HasCrashReport)
+        if (failed.Count == 0 && worker.HasCrashReport)
         {
             // No task's exception carries the crash report this time (an idle worker, or a retry): show it once here.
             string tail = string.Join(Environment.NewLine, worker.StandardErrorTail());
-            if (_options.Logger is { } logger)
-            {
-                PoolLog.WorkerCrashReport(logger, Describe(worker, exitCode, failure), tail);
-            }
-            else
-            {
-                Console.Error.WriteLine($"Multiprocessing: {Describe(worker, exitCode, failure)}; the end of its standard error:{Environment.NewLine}{tail}");
-            }
+            Warn(logger => PoolLog.WorkerCrashReport(logger, Describe(worker, exitCode, failure), tail), $"{Describe(worker, exitCode, failure)}; the end of its standard error:{Environment.NewLine}{tail}");
         }
 
-        if (replace)
+        if (decision.Replace)
         {
             StartWorker(throwIfCannot: false);
         }
@@ -537,10 +596,10 @@ internal sealed partial class ProcessExecutor
         worker.Dispose();
     }
 
-    private Exception LostChunkError(WorkerProcess worker, ProcessChunk chunk, int? exitCode, Exception? failure)
+    private Exception LostChunkError(WorkerProcess worker, ProcessChunk chunk, bool timedOut, int? exitCode, Exception? failure)
     {
         string what = $"{chunk.Descriptor.DisplayName} (items {chunk.Start}..{chunk.Start + chunk.Count - 1} of its call)";
-        if (worker.TimedOutChunk == chunk.Id && (chunk.TimeoutOverride ?? _options.TaskTimeout) is { } timeout)
+        if (timedOut && (chunk.TimeoutOverride ?? _options.TaskTimeout) is { } timeout)
         {
             return new TaskTimeoutException(
                 $"A task of {what} ran longer than the task timeout of {timeout}; worker {worker.Index} (pid {worker.ProcessId}) was killed to stop it and replaced.",
@@ -574,28 +633,34 @@ internal sealed partial class ProcessExecutor
         List<ProcessChunk> failed;
         lock (_gate)
         {
+            AssertInvariants();
             if (_broken is not null)
             {
                 return;
             }
 
             _broken = error;
-            PoolLog.PoolBroken(Logger, error);
             failed = [.. _pending];
             _pending.Clear();
         }
 
+        // The application's logger and the results' continuations run after the lock.
+        PoolLog.PoolBroken(Logger, error);
         foreach (var chunk in failed)
         {
             chunk.Fail(error);
         }
     }
 
-    private void SignalIfAllExited()
+    /// <summary>Under the lock: true when this call saw the last worker go from a closed or terminated pool.</summary>
+    private bool SignalIfAllExited()
     {
-        if (_workers.Count == 0 && (_closed || _terminated))
+        if (_workers.Count == 0 && (_closed || _terminated) && !_allExited.IsSet)
         {
             _allExited.Set();
+            return true;
         }
+
+        return false;
     }
 }

@@ -46,9 +46,11 @@ internal sealed partial class ProcessExecutor : Executor
     private readonly List<WorkerProcess> _workers = [];
     private readonly ConcurrentDictionary<(System.Reflection.MethodInfo, Type, Type?), (int Id, FunctionDescriptor Descriptor)> _functions = new();
     private readonly ManualResetEventSlim _allExited = new(false);
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider _time;
     private readonly Dictionary<int, TaskCost> _costs = [];
     private int _target;
-    private Timer? _watchdog;
+    private ITimer? _watchdog;
     private int _nextFunctionId;
     private long _nextChunkId;
     private int _nextWorkerIndex;
@@ -63,6 +65,7 @@ internal sealed partial class ProcessExecutor : Executor
     public ProcessExecutor(PoolOptions options)
     {
         _options = options;
+        _time = options.TimeProvider;
         _target = options.EffectiveProcesses;
         _serializer = options.Serializer ?? new MessagePackPoolSerializer();
         Type serializerType = _serializer.GetType();
@@ -97,7 +100,7 @@ internal sealed partial class ProcessExecutor : Executor
         if (options.TaskTimeout is { } limit)
         {
             var period = TimeSpan.FromTicks(Math.Clamp(limit.Ticks / 10, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
-            _watchdog = new Timer(_ => KillOverdueWorkers(), null, period, period);
+            _watchdog = _time.CreateTimer(_ => KillOverdueWorkers(), null, period, period);
         }
 
         try
@@ -129,6 +132,7 @@ internal sealed partial class ProcessExecutor : Executor
         int start = 0;
         lock (_gate)
         {
+            AssertInvariants();
             _target = processes;
             var live = _workers.Where(w => w.State is WorkerState.Ready or WorkerState.Starting).ToList();
             if (live.Count < processes)
@@ -143,12 +147,13 @@ internal sealed partial class ProcessExecutor : Executor
                     if (w.State == WorkerState.Starting)
                     {
                         w.State = WorkerState.Stopping;
+                        w.RecordExit(WorkerExit.Unneeded);
                         starting.Add(w);
                         continue;
                     }
 
                     w.State = WorkerState.Retiring;
-                    w.RecycleReason = "Resize";
+                    w.RecordExit(WorkerExit.Shrunk);
                 }
 
                 idle = TakeIdleWorkersToStop();
@@ -182,6 +187,7 @@ internal sealed partial class ProcessExecutor : Executor
         {
             lock (_gate)
             {
+                AssertInvariants();
                 return _pending.Count;
             }
         }
@@ -193,6 +199,7 @@ internal sealed partial class ProcessExecutor : Executor
         {
             lock (_gate)
             {
+                AssertInvariants();
                 long n = 0;
                 foreach (var w in _workers)
                 {
@@ -272,11 +279,18 @@ internal sealed partial class ProcessExecutor : Executor
     public override void Close()
     {
         List<WorkerProcess> idle;
+        bool allExited;
         lock (_gate)
         {
+            AssertInvariants();
             _closed = true;
             idle = TakeIdleWorkersToStop();
-            SignalIfAllExited();
+            allExited = SignalIfAllExited();
+        }
+
+        if (allExited)
+        {
+            OnAllExited();
         }
 
         foreach (var w in idle)
@@ -289,8 +303,10 @@ internal sealed partial class ProcessExecutor : Executor
     {
         List<ProcessChunk> failed = [];
         List<WorkerProcess> workers;
+        bool allExited;
         lock (_gate)
         {
+            AssertInvariants();
             _terminated = true;
             _deferredStarts = 0;
             failed.AddRange(_pending);
@@ -301,10 +317,16 @@ internal sealed partial class ProcessExecutor : Executor
                 w.InFlight.Clear();
                 w.QueuedTicks = 0;
                 w.State = WorkerState.Stopping;
+                w.RecordExit(WorkerExit.Terminated);
             }
 
             workers = [.. _workers];
-            SignalIfAllExited();
+            allExited = SignalIfAllExited();
+        }
+
+        if (allExited)
+        {
+            OnAllExited();
         }
 
         foreach (var chunk in failed)
@@ -326,10 +348,54 @@ internal sealed partial class ProcessExecutor : Executor
         bool done = _allExited.Wait(timeout);
         if (done)
         {
-            _watchdog?.Dispose();
-            _listener.Dispose();
+            ReleaseWhenExited();
         }
 
         return done;
+    }
+
+    public override async Task JoinAsync()
+    {
+        await _exited.Task.ConfigureAwait(false);
+        ReleaseWhenExited();
+    }
+
+    /// <summary>After the lock that saw the last worker go: completes <see cref="JoinAsync"/>'s wait.</summary>
+    private void OnAllExited() => _exited.TrySetResult();
+
+    private void ReleaseWhenExited()
+    {
+        _watchdog?.Dispose();
+        _listener.Dispose();
+    }
+
+    /// <summary>
+    /// Checked on entry to (and after the changes of) every section under <see cref="_gate"/>, in Debug builds,
+    /// as BoundedChannel does: each worker's queued-work estimate is the sum of its chunks', only Ready and
+    /// Retiring workers hold chunks, and the start slots add up.
+    /// </summary>
+    [System.Diagnostics.Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        System.Diagnostics.Debug.Assert(Monitor.IsEntered(_gate), "AssertInvariants runs under the lock.");
+        int holdingSlots = 0;
+        foreach (var w in _workers)
+        {
+            long ticks = 0;
+            foreach (var (id, chunk) in w.InFlight)
+            {
+                System.Diagnostics.Debug.Assert(chunk.Id == id, $"{w} holds chunk {chunk.Id} under id {id}.");
+                ticks += chunk.EstimatedTicks;
+            }
+
+            System.Diagnostics.Debug.Assert(w.QueuedTicks == ticks, $"{w}: queued work {w.QueuedTicks} is not the sum of its chunks' {ticks}.");
+            System.Diagnostics.Debug.Assert(w.InFlight.Count == 0 || w.State is WorkerState.Ready or WorkerState.Retiring, $"{w} is {w.State} and holds {w.InFlight.Count} chunk(s).");
+            System.Diagnostics.Debug.Assert(w.State != WorkerState.Dead, $"{w} is dead but still listed.");
+            holdingSlots += w.HoldsStartSlot ? 1 : 0;
+        }
+
+        // A launch takes its slot before its worker is listed, so the count may run ahead of the list.
+        System.Diagnostics.Debug.Assert(_starting >= holdingSlots && _deferredStarts >= 0, $"{_starting} start slot(s) taken, {holdingSlots} held by listed workers, {_deferredStarts} deferred.");
+        System.Diagnostics.Debug.Assert(_workers.Count > 0 || !_allExited.IsSet || _closed || _terminated, "All exited before the pool was closed.");
     }
 }

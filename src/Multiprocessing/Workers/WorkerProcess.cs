@@ -59,13 +59,8 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>True from launch until it is ready or gone: it counts toward the starts allowed at once.</summary>
     public bool HoldsStartSlot { get; set; }
 
-    public bool InitializerFailed { get; set; }
-
-    /// <summary>Why this worker is being recycled (MaxTasksPerChild, MaxMemoryPerChild), if it is.</summary>
-    public string? RecycleReason { get; set; }
-
-    /// <summary>True when it was killed because a cancelled task ignored its token.</summary>
-    public bool KilledForCancellation { get; set; }
+    /// <summary>Why it is going, once that is decided (<see cref="WorkerExit.Crashed"/>: nothing decided).</summary>
+    public WorkerExit Exit { get; private set; }
 
     /// <summary>The chunk whose task ran past the timeout, when the watchdog killed this worker for it.</summary>
     public long TimedOutChunk { get; set; }
@@ -82,6 +77,15 @@ internal sealed class WorkerProcess : IDisposable
         Socket = socket;
         Reader = reader;
         reader.Bulk = Bulk?.Receiver;
+    }
+
+    /// <summary>Under the executor's lock: records why the worker is going, unless a weightier reason was recorded.</summary>
+    public void RecordExit(WorkerExit exit)
+    {
+        if (exit > Exit)
+        {
+            Exit = exit;
+        }
     }
 
     /// <summary>True the first time only: the loss of a worker is handled once, whoever notices first.</summary>

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+using Multiprocessing.Tests.Support;
+
+namespace Multiprocessing.Tests.Supervision;
+
+/// <summary>
+/// The parent's supervision timers run on the pool's clock: these tests move a fake clock instead of waiting for
+/// a real one, with real worker processes. A timer on the real clock would fail them (an hour's grace never ends).
+/// </summary>
+public sealed class SupervisionClockTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Long = TimeSpan.FromHours(1);
+
+    [Fact]
+    public void CancellationGracePeriod_FakeClockMovedPastIt_KillsTheTaskIgnoringItsToken()
+    {
+        var clock = new FakeTimeProvider();
+        using var gate = new Gate();
+        using var pool = new Pool(new PoolOptions { Processes = 1, CancellationGracePeriod = Long, TimeProvider = clock });
+        int pid = pool.Apply(Tasks.WorkerPid, 0);
+        var running = pool.ApplyAsync(CancelTasks.IgnoreCancellation, gate.Path, CancellationToken.None);
+        Assert.True(Gate.WaitOpen(gate.Path + ".started", Timeout), "the task never started");
+        running.Cancel();
+        Assert.Throws<OperationCanceledException>(() => running.Get(Timeout));
+
+        // The grace has not passed on the pool's clock: the worker still runs the task.
+        using var worker = Process.GetProcessById(pid);
+        Assert.False(worker.HasExited);
+
+        clock.Advance(Long);
+        Assert.True(worker.WaitForExit(Timeout), "the worker was not killed when the grace period passed");
+        Assert.NotEqual(pid, pool.Apply(Tasks.WorkerPid, 0));
+        File.Delete(gate.Path + ".started");
+    }
+
+    [Fact]
+    public void WorkerStartTimeout_FakeClockMovedPastIt_KillsTheStuckWorkerAndBreaksThePool()
+    {
+        var clock = new FakeTimeProvider();
+        using var gate = new Gate();
+        using var pool = new Pool(new PoolOptions
+        {
+            Processes = 1,
+            Initializer = ClockTasks.WaitForGate,
+            InitArgs = [gate.Path],
+            WorkerStartTimeout = Long,
+            MaxInitializerFailures = 1,
+            TimeProvider = clock,
+        });
+        var queued = pool.ApplyAsync(Tasks.Square, 3);
+        Assert.True(Gate.WaitOpen(gate.Path + ".initializing", Timeout), "the initializer never started");
+        Assert.False(queued.IsReady);
+
+        clock.Advance(Long);
+        var error = Assert.Throws<BrokenPoolException>(() => queued.Get(Timeout));
+        Assert.Contains("before it was ready", error.Message, StringComparison.Ordinal);
+        File.Delete(gate.Path + ".initializing");
+    }
+}
+
+/// <summary>Tasks for <see cref="SupervisionClockTests"/>.</summary>
+public static class ClockTasks
+{
+    /// <summary>An initializer that says it started, then waits (bounded) for its gate.</summary>
+    public static void WaitForGate(string gate)
+    {
+        File.WriteAllText(gate + ".initializing", "waiting");
+        Gate.WaitOpen(gate, Tasks.GateTimeout);
+    }
+}
