@@ -119,17 +119,40 @@ public abstract partial class PoolBase
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
         ValidateChunksize(chunksize);
-        var (function, size, job) = StartStream(func, invoke, f => chunksize ?? (iterable.TryGetNonEnumeratedCount(out int n) ? AutoChunksize(n, f) : 1), ordered, progress, cancellationToken);
+        int counted = -1;
+        var (function, size, job) = StartStream(func, invoke, f => chunksize ?? (iterable.TryGetNonEnumeratedCount(out counted) ? AutoChunksize(counted, f) : 1), ordered, progress, cancellationToken);
+        Func<(int Size, int? Window)>? adaptive = chunksize is null && counted >= 0 && _executor.MeasuresTaskCost && !IsAsyncTaskFunction(function.User)
+            ? () => AdaptiveStreamChunk(counted, function)
+            : null;
 
         // One feeder thread per call reads the input, so that a slow or blocking input never holds up
         // the caller or the pool's I/O threads (Python's imap has a task-handler thread for the same).
-        var feeder = new Thread(() => Feed(function, iterable, size, job)) { IsBackground = true, Name = "Multiprocessing imap feeder" };
+        var feeder = new Thread(() => Feed(function, iterable, size, job, adaptive)) { IsBackground = true, Name = "Multiprocessing imap feeder" };
         feeder.Start();
         return job;
     }
 
-    private void Feed<T, TResult>(FunctionHandle<T, TResult> function, IEnumerable<T> source, int size, StreamJob<TResult> job)
+    /// <summary>
+    /// The automatic chunks of Imap and ImapUnordered over an input of known length: one item each (Python's
+    /// default, so the first result comes after one task, and uneven tasks balance) while the function's cost
+    /// per task is unknown, with at most 4 × processes items read ahead meanwhile; once warm runs have measured
+    /// it, the automatic size (about 10 ms of work, at most Python's rule for that length), so cheap tasks
+    /// travel in large chunks as in Map.
+    /// </summary>
+    internal (int Size, int? Window) AdaptiveStreamChunk<T, TResult>(int count, FunctionHandle<T, TResult> function)
     {
+        int size = AutoChunksize(count, function, out bool measured);
+        return measured ? (size, null) : (1, 4 * Processes);
+    }
+
+    /// <param name="function">The function.</param>
+    /// <param name="source">The input.</param>
+    /// <param name="size">Items per chunk (the most, when <paramref name="adaptive"/> is given).</param>
+    /// <param name="job">The call's results.</param>
+    /// <param name="adaptive">When given, each chunk's size and the read-ahead it may use, asked afresh per chunk.</param>
+    private void Feed<T, TResult>(FunctionHandle<T, TResult> function, IEnumerable<T> source, int size, StreamJob<TResult> job, Func<(int Size, int? Window)>? adaptive)
+    {
+        int most = size;
         var pending = new List<Chunk>();
         try
         {
@@ -144,10 +167,17 @@ public abstract partial class PoolBase
                     Flush(pending);
                 }
 
-                if (!job.TryReserveWindow(size))
+                int? window = null;
+                if (adaptive is not null)
+                {
+                    (size, window) = adaptive();
+                    size = Math.Min(size, most);
+                }
+
+                if (!job.TryReserveWindow(size, window))
                 {
                     Flush(pending);
-                    if (!job.WaitForWindow(size))
+                    if (!job.WaitForWindow(size, window))
                     {
                         job.EndInputIfStopped(index);
                         return;

@@ -34,7 +34,11 @@ internal static class WorkerHost
 
     private static readonly object s_cancelGate = new();
     private static readonly HashSet<long> s_cancelledBeforeStart = [];
+    private static readonly HashSet<long> s_revoked = [];
     private static long s_runningChunk;
+
+    /// <summary>The highest chunk id this worker has begun: a chunk at or below it can no longer be revoked.</summary>
+    private static long s_lastBegun;
     private static CancellationTokenSource? s_runningCancellation;
 
     public static void RunAndExit()
@@ -135,7 +139,7 @@ internal static class WorkerHost
         wire.SendNow(output);
 
         var queue = new BlockingCollection<QueuedFrame>();
-        var readerThread = new Thread(() => ReadLoop(reader, queue)) { IsBackground = true, Name = "Multiprocessing worker reader" };
+        var readerThread = new Thread(() => ReadLoop(reader, queue, wire)) { IsBackground = true, Name = "Multiprocessing worker reader" };
         readerThread.Start();
 
         long maxMemory = init.MaxMemoryPerChild;
@@ -156,7 +160,14 @@ internal static class WorkerHost
                     break;
                 case FrameKind.Chunk:
                     long chunkId = BinaryPrimitives.ReadInt64LittleEndian(frame.Body.Span);
-                    if (!BeginChunk(chunkId))
+                    bool? begun = BeginChunk(chunkId);
+                    if (begun is null)
+                    {
+                        // Revoked: the parent has it back (the reader answered) and gave it to an idle worker.
+                        break;
+                    }
+
+                    if (begun == false)
                     {
                         WriteError(output, FrameKind.ChunkFailed, chunkId, RemoteError.From(new OperationCanceledException("The task was cancelled before it started.")));
                         wire.Add(output, moreWorkQueued: queue.Count > 0);
@@ -224,8 +235,9 @@ internal static class WorkerHost
             : (IPoolSerializer)Activator.CreateInstance(Type.GetType(typeName, throwOnError: true)!)!;
     }
 
-    private static void ReadLoop(FrameReader reader, BlockingCollection<QueuedFrame> queue)
+    private static void ReadLoop(FrameReader reader, BlockingCollection<QueuedFrame> queue, WorkerOutput wire)
     {
+        using var answers = new PooledBufferWriter();
         try
         {
             while (reader.TryRead(out var kind, out var body))
@@ -240,6 +252,18 @@ internal static class WorkerHost
                 {
                     // Handled here, not in the queue: the main thread is busy running the very task to stop.
                     CancelChunk(BinaryPrimitives.ReadInt64LittleEndian(body.Span));
+                    continue;
+                }
+
+                if (kind == FrameKind.Revoke)
+                {
+                    // Answered here at once: the main thread is busy with the chunk the revoked one waits behind.
+                    long id = BinaryPrimitives.ReadInt64LittleEndian(body.Span);
+                    int frame = FrameWriter.Begin(answers, FrameKind.Revoked);
+                    FrameWriter.Int64(answers, id);
+                    answers.Write([RevokeChunk(id) ? (byte)1 : (byte)0]);
+                    FrameWriter.End(answers, frame);
+                    wire.SendNow(answers);
                     continue;
                 }
 
@@ -274,17 +298,26 @@ internal static class WorkerHost
         self.Kill();
     }
 
-    /// <summary>Marks a chunk as running with a fresh token; false if it was cancelled before it started.</summary>
-    private static bool BeginChunk(long chunkId)
+    /// <summary>
+    /// Marks a chunk as running with a fresh token; false if it was cancelled before it started, null if the
+    /// parent revoked it (it runs elsewhere: nothing is sent for it).
+    /// </summary>
+    private static bool? BeginChunk(long chunkId)
     {
         lock (s_cancelGate)
         {
+            if (s_revoked.Remove(chunkId))
+            {
+                return null;
+            }
+
             if (s_cancelledBeforeStart.Remove(chunkId))
             {
                 return false;
             }
 
             s_runningChunk = chunkId;
+            s_lastBegun = Math.Max(s_lastBegun, chunkId);
             s_runningCancellation = new CancellationTokenSource();
             CancellationTokenFormatter.Current = s_runningCancellation.Token;
             return true;
@@ -299,6 +332,19 @@ internal static class WorkerHost
             s_runningCancellation?.Dispose();
             s_runningCancellation = null;
             CancellationTokenFormatter.Current = default;
+        }
+    }
+
+    /// <summary>
+    /// True when the chunk has not begun, so it never will here. A chunk's id is higher than every chunk sent
+    /// to this worker before it, so "not begun" is "above the highest begun"; a revoke that loses the race
+    /// (the chunk began, or ran already) is ignored and the chunk's result goes to the parent as usual.
+    /// </summary>
+    private static bool RevokeChunk(long chunkId)
+    {
+        lock (s_cancelGate)
+        {
+            return chunkId > s_lastBegun && s_revoked.Add(chunkId);
         }
     }
 
