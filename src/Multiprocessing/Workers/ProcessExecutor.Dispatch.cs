@@ -178,7 +178,8 @@ internal sealed partial class ProcessExecutor
     /// Its worker gives it back if it has not begun it (<see cref="OnRevoked"/> queues it again, and the idle
     /// worker takes it); if it has, the revoke is ignored and nothing is lost. So no worker idles while another
     /// holds work it has not started: the prefetched chunk behind a long task, or guided chunks queued on one.
-    /// Cheap chunks are left where they are: moving one costs a round trip, more than running it.
+    /// A worker whose chunks are estimated at little work keeps them: the wait behind them is shorter than
+    /// the round trip a move costs.
     /// </summary>
     internal static List<(WorkerProcess Worker, long Chunk)>? PlanSteals(IReadOnlyList<WorkerProcess> workers)
     {
@@ -206,7 +207,7 @@ internal sealed partial class ProcessExecutor
             foreach (var w in workers)
             {
                 // A chunk waits only behind another one: one in flight is running (or about to).
-                if (w.State is not (WorkerState.Ready or WorkerState.Retiring) || w.InFlight.Count - w.Revoking < 2)
+                if (w.State is not (WorkerState.Ready or WorkerState.Retiring) || w.InFlight.Count - w.Revoking < 2 || w.QueuedTicks < s_minStealTicks)
                 {
                     continue;
                 }
@@ -214,7 +215,7 @@ internal sealed partial class ProcessExecutor
                 long running = w.Status.RunningChunk;
                 foreach (var c in w.InFlight.Values)
                 {
-                    if (!c.Revoking && !c.RevokeRefused && c.Id != running && c.Blobs is null && c.EstimatedTicks >= s_minStealTicks
+                    if (!c.Revoking && !c.RevokeRefused && c.Id != running && c.Blobs is null
                         && (best is null || (w.InFlight.Count > victim!.InFlight.Count) || (w == victim && c.Id > best.Id)))
                     {
                         victim = w;

@@ -84,7 +84,7 @@ public sealed class WorkStealingTests
         string folder = Directory.CreateTempSubdirectory("mp-ready-").FullName;
         try
         {
-            Assert.Equal([2, 2], pool.Map(Tasks.ArriveAndWaitForAll, [folder, folder], chunksize: 1));
+            Assert.Equal([2, 2], pool.Map(static ((string Folder, int Parties) p) => Tasks.ArriveAndWaitForAll(p.Folder, p.Parties), [(folder, 2), (folder, 2)], chunksize: 1));
         }
         finally
         {
