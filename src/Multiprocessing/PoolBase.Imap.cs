@@ -135,14 +135,15 @@ public abstract partial class PoolBase
     /// <summary>
     /// The automatic chunks of Imap and ImapUnordered over an input of known length: one item each (Python's
     /// default, so the first result comes after one task, and uneven tasks balance) while the function's cost
-    /// per task is unknown, with at most 4 × processes items read ahead meanwhile; once warm runs have measured
+    /// per task is unknown, with at most the minimum read-ahead (1,024 items) meanwhile, so that a cheap function
+    /// is measured before thousands of one-item chunks are queued; once warm runs have measured
     /// it, the automatic size (about 10 ms of work, at most Python's rule for that length), so cheap tasks
     /// travel in large chunks as in Map.
     /// </summary>
     internal (int Size, int? Window) AdaptiveStreamChunk<T, TResult>(int count, FunctionHandle<T, TResult> function)
     {
         int size = AutoChunksize(count, function, out bool measured);
-        return measured ? (size, null) : (1, 4 * Processes);
+        return measured ? (size, null) : (1, MinReadAhead);
     }
 
     /// <param name="function">The function.</param>

@@ -40,6 +40,11 @@ internal sealed partial class ProcessExecutor
                         OnRetire(worker);
                         break;
                     case FrameKind.Revoked:
+                        if (body.Length != 9)
+                        {
+                            throw new InvalidDataException($"Corrupt stream: a Revoked frame of {body.Length} bytes (expected 9).");
+                        }
+
                         OnRevoked(worker, BinaryPrimitives.ReadInt64LittleEndian(body.Span), body.Span[8] == 1);
                         break;
                     case FrameKind.ChunkFailed:
