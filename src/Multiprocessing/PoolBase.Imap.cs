@@ -119,15 +119,15 @@ public abstract partial class PoolBase
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
         ValidateChunksize(chunksize);
-        int counted = -1;
-        var (function, size, job) = StartStream(func, invoke, f => chunksize ?? (iterable.TryGetNonEnumeratedCount(out counted) ? AutoChunksize(counted, f) : 1), ordered, progress, cancellationToken);
+        int counted = iterable.TryGetNonEnumeratedCount(out int n) ? n : -1;
+        var (function, size, job) = StartStream(func, invoke, f => chunksize ?? (counted >= 0 ? AutoChunksize(counted, f) : 1), ordered, progress, cancellationToken);
         Func<(int Size, int? Window)>? adaptive = chunksize is null && counted >= 0 && _executor.MeasuresTaskCost && !IsAsyncTaskFunction(function.User)
             ? () => AdaptiveStreamChunk(counted, function)
             : null;
 
         // One feeder thread per call reads the input, so that a slow or blocking input never holds up
         // the caller or the pool's I/O threads (Python's imap has a task-handler thread for the same).
-        var feeder = new Thread(() => Feed(function, iterable, size, job, adaptive)) { IsBackground = true, Name = "Multiprocessing imap feeder" };
+        var feeder = new Thread(() => Feed(function, iterable, size, job, adaptive, counted)) { IsBackground = true, Name = "Multiprocessing imap feeder" };
         feeder.Start();
         return job;
     }
@@ -151,7 +151,8 @@ public abstract partial class PoolBase
     /// <param name="size">Items per chunk (the most, when <paramref name="adaptive"/> is given).</param>
     /// <param name="job">The call's results.</param>
     /// <param name="adaptive">When given, each chunk's size and the read-ahead it may use, asked afresh per chunk.</param>
-    private void Feed<T, TResult>(FunctionHandle<T, TResult> function, IEnumerable<T> source, int size, StreamJob<TResult> job, Func<(int Size, int? Window)>? adaptive)
+    /// <param name="counted">The input's length when known in advance, else -1.</param>
+    private void Feed<T, TResult>(FunctionHandle<T, TResult> function, IEnumerable<T> source, int size, StreamJob<TResult> job, Func<(int Size, int? Window)>? adaptive, int counted)
     {
         int most = size;
         var pending = new List<Chunk>();
@@ -166,6 +167,15 @@ public abstract partial class PoolBase
                 if (pending.Count >= MaxChunksPerSubmit)
                 {
                     Flush(pending);
+                }
+
+                if (index == counted)
+                {
+                    // A known length ending on a chunk's edge is done: no window to wait for an empty last chunk
+                    // (after Join that wait would cut an input that was read to its end).
+                    job.InputDone(index, null);
+                    Flush(pending);
+                    return;
                 }
 
                 int? window = null;
