@@ -119,17 +119,42 @@ public abstract partial class PoolBase
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(iterable);
         ValidateChunksize(chunksize);
-        var (function, size, job) = StartStream(func, invoke, f => chunksize ?? (iterable.TryGetNonEnumeratedCount(out int n) ? AutoChunksize(n, f) : 1), ordered, progress, cancellationToken);
+        int counted = iterable.TryGetNonEnumeratedCount(out int n) ? n : -1;
+        var (function, size, job) = StartStream(func, invoke, f => chunksize ?? (counted >= 0 ? AutoChunksize(counted, f) : 1), ordered, progress, cancellationToken);
+        Func<(int Size, int? Window)>? adaptive = chunksize is null && counted >= 0 && _executor.MeasuresTaskCost && !IsAsyncTaskFunction(function.User)
+            ? () => AdaptiveStreamChunk(counted, function)
+            : null;
 
         // One feeder thread per call reads the input, so that a slow or blocking input never holds up
         // the caller or the pool's I/O threads (Python's imap has a task-handler thread for the same).
-        var feeder = new Thread(() => Feed(function, iterable, size, job)) { IsBackground = true, Name = "Multiprocessing imap feeder" };
+        var feeder = new Thread(() => Feed(function, iterable, size, job, adaptive, counted)) { IsBackground = true, Name = "Multiprocessing imap feeder" };
         feeder.Start();
         return job;
     }
 
-    private void Feed<T, TResult>(FunctionHandle<T, TResult> function, IEnumerable<T> source, int size, StreamJob<TResult> job)
+    /// <summary>
+    /// The automatic chunks of Imap and ImapUnordered over an input of known length: one item each (Python's
+    /// default, so the first result comes after one task, and uneven tasks balance) while the function's cost
+    /// per task is unknown, with at most the minimum read-ahead (1,024 items) meanwhile, so that a cheap function
+    /// is measured before thousands of one-item chunks are queued; once warm runs have measured
+    /// it, the automatic size (about 10 ms of work, at most Python's rule for that length), so cheap tasks
+    /// travel in large chunks as in Map.
+    /// </summary>
+    internal (int Size, int? Window) AdaptiveStreamChunk<T, TResult>(int count, FunctionHandle<T, TResult> function)
     {
+        int size = AutoChunksize(count, function, out bool measured);
+        return measured ? (size, null) : (1, MinReadAhead);
+    }
+
+    /// <param name="function">The function.</param>
+    /// <param name="source">The input.</param>
+    /// <param name="size">Items per chunk (the most, when <paramref name="adaptive"/> is given).</param>
+    /// <param name="job">The call's results.</param>
+    /// <param name="adaptive">When given, each chunk's size and the read-ahead it may use, asked afresh per chunk.</param>
+    /// <param name="counted">The input's length when known in advance, else -1.</param>
+    private void Feed<T, TResult>(FunctionHandle<T, TResult> function, IEnumerable<T> source, int size, StreamJob<TResult> job, Func<(int Size, int? Window)>? adaptive, int counted)
+    {
+        int most = size;
         var pending = new List<Chunk>();
         try
         {
@@ -144,10 +169,26 @@ public abstract partial class PoolBase
                     Flush(pending);
                 }
 
-                if (!job.TryReserveWindow(size))
+                if (index == counted)
+                {
+                    // A known length ending on a chunk's edge is done: no window to wait for an empty last chunk
+                    // (after Join that wait would cut an input that was read to its end).
+                    job.InputDone(index, null);
+                    Flush(pending);
+                    return;
+                }
+
+                int? window = null;
+                if (adaptive is not null)
+                {
+                    (size, window) = adaptive();
+                    size = Math.Min(size, most);
+                }
+
+                if (!job.TryReserveWindow(size, window))
                 {
                     Flush(pending);
-                    if (!job.WaitForWindow(size))
+                    if (!job.WaitForWindow(size, window))
                     {
                         job.EndInputIfStopped(index);
                         return;

@@ -616,6 +616,17 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void Join_AfterCloseWithShortUnconsumedImapOverAnArray_WaitsAndKeepsEveryResult()
+    {
+        // A known length with automatic chunks (one item each until the cost is measured) reads as far ahead.
+        using var pool = CreatePool();
+        var stream = pool.Imap(Tasks.Square, Enumerable.Range(0, 1000).ToArray());
+        pool.Close();
+        Assert.True(pool.Join(Timeout));
+        Assert.Equal(Enumerable.Range(0, 1000).Select(x => x * x), stream.ToList());
+    }
+
+    [Fact]
     public void AnyCall_ChunksizeIntMaxValue_ReturnsEveryResultAndTheParentSurvives()
     {
         // A chunksize of int.MaxValue once killed the process (a buffer of that size) or overflowed: run it in a child.

@@ -64,6 +64,9 @@ internal abstract class Executor
     /// <summary>What one task of this function has cost in a worker, in ticks, when measured (for the automatic chunksize).</summary>
     public virtual double? MeasuredTicksPerTask(int functionId) => null;
 
+    /// <summary>Whether <see cref="MeasuredTicksPerTask"/> learns from runs (else it never knows a cost).</summary>
+    public virtual bool MeasuresTaskCost => false;
+
     /// <summary>The job was cancelled: stop its running chunks (queued ones are dropped as abandoned).</summary>
     public virtual void Cancel(Job job)
     {

@@ -67,12 +67,14 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
     }
 
     /// <summary>Reserves room for <paramref name="count"/> more items if there is room now; never blocks.</summary>
-    public bool TryReserveWindow(int count)
+    /// <param name="count">Items to issue.</param>
+    /// <param name="window">A smaller read-ahead for this reservation than the call's, or null for the call's.</param>
+    public bool TryReserveWindow(int count, int? window = null)
     {
         lock (_gate)
         {
             AssertInvariants();
-            if (_abandoned || _fatal is not null || (_issued - _consumed + count > _window && _issued > _consumed))
+            if (_abandoned || _fatal is not null || (_issued - _consumed + count > Math.Min(_window, window ?? _window) && _issued > _consumed))
             {
                 return false;
             }
@@ -83,12 +85,15 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
     }
 
     /// <summary>Called by the feeder before issuing <paramref name="count"/> more items; false means stop.</summary>
-    public bool WaitForWindow(int count)
+    /// <param name="count">Items to issue.</param>
+    /// <param name="window">A smaller read-ahead for this reservation than the call's, or null for the call's.</param>
+    public bool WaitForWindow(int count, int? window = null)
     {
+        int limit = Math.Min(_window, window ?? _window);
         lock (_gate)
         {
             AssertInvariants();
-            while (!_abandoned && _fatal is null && _issued - _consumed + count > _window && _issued > _consumed)
+            while (!_abandoned && _fatal is null && _issued - _consumed + count > limit && _issued > _consumed)
             {
                 if (_stopWhenBehind)
                 {

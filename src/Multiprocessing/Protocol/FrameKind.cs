@@ -47,4 +47,16 @@ internal enum FrameKind : byte
     /// (int32 generation, int64 position, int32 length); see <see cref="BulkReceiver"/>.
     /// </summary>
     Bulk = 14,
+
+    /// <summary>
+    /// Parent → worker: chunk id to give back if it has not begun (an idle worker will run it instead); a
+    /// worker that began it already ignores this and sends its result as usual.
+    /// </summary>
+    Revoke = 15,
+
+    /// <summary>
+    /// Worker → parent: the answer to a <see cref="Revoke"/>: chunk id, then 1 (given back: it will not run
+    /// here) or 0 (it began already: its result follows as usual).
+    /// </summary>
+    Revoked = 16,
 }

@@ -53,7 +53,7 @@ internal sealed class FrameReader : IDisposable
     private BulkLease? _lease;
 
     /// <summary>A frame kind this protocol knows.</summary>
-    public static bool IsKnownKind(byte kind) => kind is >= (byte)FrameKind.Hello and <= (byte)FrameKind.Bulk;
+    public static bool IsKnownKind(byte kind) => kind is >= (byte)FrameKind.Hello and <= (byte)FrameKind.Revoked;
 
     /// <summary>Keeps the last frame's shared-ring body past the next call; the caller disposes the lease when done.</summary>
     public IDisposable? DetachShared()

@@ -57,11 +57,20 @@ internal sealed partial class WorkerSession
         }
     }
 
-    /// <summary>Runs one Chunk body (unless it was cancelled before it started) and appends its frame to the output.</summary>
-    private ChunkOutcome RunChunk(ReadOnlyMemory<byte> body, WorkerFunctions functions, bool stampEachItem)
+    /// <summary>
+    /// Runs one Chunk body (unless it was cancelled before it started) and appends its frame to the output;
+    /// null when the parent revoked it (it runs on another worker, nothing is sent).
+    /// </summary>
+    private ChunkOutcome? RunChunk(ReadOnlyMemory<byte> body, WorkerFunctions functions, bool stampEachItem)
     {
         long chunkId = BinaryPrimitives.ReadInt64LittleEndian(body.Span);
-        if (!_cancellation.Begin(chunkId))
+        bool? begun = _cancellation.Begin(chunkId);
+        if (begun is null)
+        {
+            return null;
+        }
+
+        if (begun == false)
         {
             var cancelled = RemoteError.From(new OperationCanceledException("The task was cancelled before it started."));
             ErrorFrame.Write(_output, FrameKind.ChunkFailed, chunkId, cancelled);
@@ -94,6 +103,7 @@ internal sealed partial class WorkerSession
 
     private void ReadLoop(RemoteTaskPool taskPool)
     {
+        using var answers = new PooledBufferWriter();
         try
         {
             while (_reader.TryRead(out var kind, out var body))
@@ -108,6 +118,18 @@ internal sealed partial class WorkerSession
                 {
                     // Handled here, not in the queue: the main thread is busy running the very task to stop.
                     _cancellation.Cancel(BinaryPrimitives.ReadInt64LittleEndian(body.Span));
+                    continue;
+                }
+
+                if (kind == FrameKind.Revoke)
+                {
+                    // Answered here at once: the main thread is busy with the chunk the revoked one waits behind.
+                    long id = BinaryPrimitives.ReadInt64LittleEndian(body.Span);
+                    int frame = FrameWriter.Begin(answers, FrameKind.Revoked);
+                    FrameWriter.Int64(answers, id);
+                    answers.Write([_cancellation.Revoke(id) ? (byte)1 : (byte)0]);
+                    FrameWriter.End(answers, frame);
+                    _wire.SendNow(answers);
                     continue;
                 }
 

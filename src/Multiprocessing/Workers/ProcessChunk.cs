@@ -19,6 +19,12 @@ internal abstract class ProcessChunk(Job job, long start, int count, int functio
 
     public int FunctionId { get; } = functionId;
 
+    /// <summary>True while a Revoke for it is on its way to its worker (under the executor's lock).</summary>
+    public bool Revoking { get; set; }
+
+    /// <summary>True once its worker refused a revoke (it had begun): it is not asked for again (under the executor's lock).</summary>
+    public bool RevokeRefused { get; set; }
+
     /// <summary>Whether it went to a worker that had not run its function before (set when sent; read when its result is settled).</summary>
     public bool RanCold { get; set; }
 

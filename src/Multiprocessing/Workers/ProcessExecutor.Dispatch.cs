@@ -59,12 +59,18 @@ internal sealed partial class ProcessExecutor
     {
         List<(WorkerProcess Worker, List<ProcessChunk> Chunks)>? batches = null;
         List<WorkerProcess>? retired = null;
+        List<(WorkerProcess Worker, long Chunk)>? revokes = null;
         lock (_gate)
         {
             AssertInvariants();
-            if (_terminated || _broken is not null || _pending.Count == 0)
+            if (_terminated || _broken is not null)
             {
                 return;
+            }
+
+            if (_pending.Count == 0)
+            {
+                revokes = PlanSteals(_workers);
             }
 
             // One chunk at a time to the least-loaded worker that has credit, so that work spreads over
@@ -103,6 +109,8 @@ internal sealed partial class ProcessExecutor
                 }
 
                 chunk.Id = ++_nextChunkId;
+                chunk.Revoking = false;
+                chunk.RevokeRefused = false;
                 target.InFlight.Add(chunk.Id, chunk);
                 chunk.EstimatedTicks = EstimateTicks(chunk);
                 target.QueuedTicks += chunk.EstimatedTicks;
@@ -127,6 +135,23 @@ internal sealed partial class ProcessExecutor
                     (retired ??= []).Add(target);
                 }
             }
+
+            if (_pending.Count == 0 && batches is not null)
+            {
+                revokes = PlanSteals(_workers);
+            }
+        }
+
+        foreach (var (w, id) in revokes ?? [])
+        {
+            try
+            {
+                w.SendRevoke(id);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                w.CloseSocket();
+            }
         }
 
         foreach (var w in retired ?? [])
@@ -148,6 +173,73 @@ internal sealed partial class ProcessExecutor
             }
         }
     }
+
+    /// <summary>
+    /// Under the lock, with nothing pending: for each idle worker not already promised a chunk being asked
+    /// back, the newest chunk that waits (not yet begun) behind another on a busy worker, marked as revoking.
+    /// Its worker gives it back if it has not begun it (<see cref="OnRevoked"/> queues it again, and the idle
+    /// worker takes it); if it has, the revoke is ignored and nothing is lost. So no worker idles while another
+    /// holds work it has not started: the prefetched chunk behind a long task, or guided chunks queued on one.
+    /// A worker whose chunks are estimated at little work keeps them: the wait behind them is shorter than
+    /// the round trip a move costs.
+    /// </summary>
+    internal static List<(WorkerProcess Worker, long Chunk)>? PlanSteals(IReadOnlyList<WorkerProcess> workers)
+    {
+        int idle = 0;
+        int promised = 0;
+        foreach (var w in workers)
+        {
+            if (w.State == WorkerState.Ready && w.AwaitingSubtasks == 0 && w.InFlight.Count == 0)
+            {
+                idle++;
+            }
+
+            if (w.State is WorkerState.Ready or WorkerState.Retiring)
+            {
+                // A lost worker's answers never come: its chunks are queued again by the supervision.
+                promised += w.Revoking;
+            }
+        }
+
+        List<(WorkerProcess, long)>? revokes = null;
+        for (int need = idle - promised; need > 0; need--)
+        {
+            WorkerProcess? victim = null;
+            ProcessChunk? best = null;
+            foreach (var w in workers)
+            {
+                // A chunk waits only behind another one: one in flight is running (or about to).
+                if (w.State is not (WorkerState.Ready or WorkerState.Retiring) || w.InFlight.Count - w.Revoking < 2 || w.QueuedTicks < s_minStealTicks)
+                {
+                    continue;
+                }
+
+                long running = w.Status.RunningChunk;
+                foreach (var c in w.InFlight.Values)
+                {
+                    if (!c.Revoking && !c.RevokeRefused && c.Id != running && c.Blobs is null
+                        && (best is null || (w.InFlight.Count > victim!.InFlight.Count) || (w == victim && c.Id > best.Id)))
+                    {
+                        victim = w;
+                        best = c;
+                    }
+                }
+            }
+
+            if (victim is null || best is null)
+            {
+                break;
+            }
+
+            best.Revoking = true;
+            victim.Revoking++;
+            (revokes ??= []).Add((victim, best.Id));
+        }
+
+        return revokes;
+    }
+
+    public override bool MeasuresTaskCost => true;
 
     public override double? MeasuredTicksPerTask(int functionId)
     {

@@ -39,6 +39,14 @@ internal sealed partial class ProcessExecutor
                     case FrameKind.Retire:
                         OnRetire(worker);
                         break;
+                    case FrameKind.Revoked:
+                        if (body.Length != 9)
+                        {
+                            throw new InvalidDataException($"Corrupt stream: a Revoked frame of {body.Length} bytes (expected 9).");
+                        }
+
+                        OnRevoked(worker, BinaryPrimitives.ReadInt64LittleEndian(body.Span), body.Span[8] == 1);
+                        break;
                     case FrameKind.ChunkFailed:
                         OnChunkFailed(worker, BinaryPrimitives.ReadInt64LittleEndian(body.Span), ReadError(body[8..]));
                         break;
@@ -100,6 +108,41 @@ internal sealed partial class ProcessExecutor
         }
     }
 
+    /// <summary>
+    /// A worker's answer to a revoke: the chunk given back goes to the front of the queue (the dispatch after
+    /// this batch hands it to the idle worker it was asked back for); one that began stays, and is never
+    /// asked for again.
+    /// </summary>
+    private void OnRevoked(WorkerProcess worker, long id, bool givenBack)
+    {
+        lock (_gate)
+        {
+            if (!worker.InFlight.TryGetValue(id, out var chunk) || !chunk.Revoking)
+            {
+                return;
+            }
+
+            chunk.Revoking = false;
+            worker.Revoking--;
+            if (!givenBack)
+            {
+                chunk.RevokeRefused = true;
+                return;
+            }
+
+            worker.InFlight.Remove(id);
+            worker.QueuedTicks -= chunk.EstimatedTicks;
+            worker.ChunksAssigned--;
+            var rest = _pending.ToArray();
+            _pending.Clear();
+            _pending.Enqueue(chunk);
+            foreach (var c in rest)
+            {
+                _pending.Enqueue(c);
+            }
+        }
+    }
+
     private void OnChunkFailed(WorkerProcess worker, long id, Exception error) => Settle(worker, id, -1)?.Fail(error);
 
     private ProcessChunk? Settle(WorkerProcess worker, long id, long elapsedTicks)
@@ -113,6 +156,13 @@ internal sealed partial class ProcessExecutor
             }
 
             worker.QueuedTicks -= chunk.EstimatedTicks;
+            if (chunk.Revoking)
+            {
+                // Its result came before the answer to the revoke (the answer, when it comes, finds nothing).
+                chunk.Revoking = false;
+                worker.Revoking--;
+            }
+
             if (elapsedTicks >= 0)
             {
                 RecordRun(worker, chunk, elapsedTicks);

@@ -28,6 +28,9 @@ internal sealed partial class ProcessExecutor : Executor
     /// <summary>Beyond two chunks, a worker is given more only while its queued work is estimated under this.</summary>
     private static readonly long s_targetQueuedTicks = TimeSpan.FromMilliseconds(2).Ticks;
 
+    /// <summary>A worker whose chunks are estimated at less work than this keeps them (moving one costs a round trip, ~0.1 ms).</summary>
+    private static readonly long s_minStealTicks = TimeSpan.FromMilliseconds(1).Ticks;
+
     private static readonly TimeSpan s_exitGrace = TimeSpan.FromSeconds(2);
 
     [ThreadStatic]

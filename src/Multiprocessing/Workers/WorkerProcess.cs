@@ -56,6 +56,9 @@ internal sealed class WorkerProcess : IDisposable
 
     public int ChunksAssigned { get; set; }
 
+    /// <summary>How many of the chunks it holds the parent has asked back (<see cref="Protocol.FrameKind.Revoke"/>), answer pending.</summary>
+    public int Revoking { get; set; }
+
     /// <summary>True from launch until it is ready or gone: it counts toward the starts allowed at once.</summary>
     public bool HoldsStartSlot { get; set; }
 
@@ -175,17 +178,9 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
-    public void SendCancel(long chunkId)
-    {
-        lock (_writeLock)
-        {
-            _headers.Clear();
-            int frame = FrameWriter.Begin(_headers, FrameKind.Cancel);
-            FrameWriter.Int64(_headers, chunkId);
-            FrameWriter.End(_headers, frame);
-            SendAll([_headers.WrittenSegment]);
-        }
-    }
+    public void SendCancel(long chunkId) => SendChunkId(FrameKind.Cancel, chunkId);
+
+    public void SendRevoke(long chunkId) => SendChunkId(FrameKind.Revoke, chunkId);
 
     public void SendSubmitResult(long requestId, bool ok, ReadOnlySpan<byte> body)
     {
@@ -341,6 +336,18 @@ internal sealed class WorkerProcess : IDisposable
     }
 
     public override string ToString() => $"worker {Index} (pid {ProcessId})";
+
+    private void SendChunkId(FrameKind kind, long chunkId)
+    {
+        lock (_writeLock)
+        {
+            _headers.Clear();
+            int frame = FrameWriter.Begin(_headers, kind);
+            FrameWriter.Int64(_headers, chunkId);
+            FrameWriter.End(_headers, frame);
+            SendAll([_headers.WrittenSegment]);
+        }
+    }
 
     private void SendAll(List<ArraySegment<byte>> segments) => SocketWrites.SendAll(Socket ?? throw new IOException("The worker is not connected."), segments);
 }

@@ -163,6 +163,9 @@ public static class Tasks
         return parties;
     }
 
+    /// <summary>Waits for the gate named by <paramref name="gate"/>, or returns at once for an empty name.</summary>
+    public static int WaitForGateIfNamed(string gate) => gate.Length == 0 ? 0 : WaitForGate(gate);
+
     public static int WaitForGate(string gate) => Gate.WaitOpen(gate, GateTimeout) ? 1 : throw new TimeoutException("gate never opened");
 
     public static IEnumerable<int> Naturals()

@@ -51,4 +51,33 @@ public sealed class ChunkCancellationTests
         Assert.True(otherThreadGotThrough);
         cancellation.End();
     }
+
+    [Fact]
+    public void Revoke_BeforeBegin_IsGrantedAndTheChunkIsSkippedWithoutAFrame()
+    {
+        var cancellation = new ChunkCancellation();
+        Assert.True(cancellation.Begin(1));
+        cancellation.End();
+
+        Assert.True(cancellation.Revoke(3));
+        Assert.False(cancellation.Revoke(3));
+
+        Assert.True(cancellation.Begin(2));
+        cancellation.End();
+        Assert.Null(cancellation.Begin(3));
+        Assert.True(cancellation.Begin(4));
+        cancellation.End();
+    }
+
+    [Fact]
+    public void Revoke_OfABegunOrFinishedChunk_IsRefused()
+    {
+        var cancellation = new ChunkCancellation();
+        Assert.True(cancellation.Begin(7));
+        Assert.False(cancellation.Revoke(7));
+        cancellation.End();
+        Assert.False(cancellation.Revoke(7));
+        Assert.False(cancellation.Revoke(6));
+        Assert.True(cancellation.Revoke(8));
+    }
 }
