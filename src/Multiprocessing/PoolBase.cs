@@ -56,7 +56,8 @@ public abstract partial class PoolBase : IPool
         }
 
         // After the lock: resizing starts workers and logs. A Close that slips in between is harmless (a worker
-        // started on a closed pool is told to exit once ready), and so is a Terminate (the executor kills it).
+        // started on a closed pool is told to exit once ready), and so is a Terminate (the executor kills it); two
+        // Resize calls at once each start only while the pool is below the latest target.
         _executor.Resize(processes);
     }
 

@@ -84,12 +84,20 @@ internal sealed partial class ProcessExecutor
         }
     }
 
-    private void StartWorker(bool throwIfCannot)
+    /// <param name="throwIfCannot">Throw when the worker cannot be launched (the constructor), rather than treat it as lost.</param>
+    /// <param name="whileBelowTarget">Only if the pool is still below its target: Resize's starts run after the pool's
+    /// lock, so two calls at once must not both start the same workers.</param>
+    private void StartWorker(bool throwIfCannot, bool whileBelowTarget = false)
     {
         lock (_gate)
         {
             AssertInvariants();
             if (_terminated)
+            {
+                return;
+            }
+
+            if (whileBelowTarget && LiveWorkers() + _starting - _workers.Count(w => w.HoldsStartSlot) >= _target)
             {
                 return;
             }

@@ -175,7 +175,7 @@ internal sealed partial class ProcessExecutor : Executor
 
         for (int i = 0; i < start; i++)
         {
-            StartWorker(throwIfCannot: false);
+            StartWorker(throwIfCannot: false, whileBelowTarget: true);
         }
 
         Dispatch(fromSubmitter: false);
