@@ -162,7 +162,7 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>The first line the .NET runtime writes to stderr when it ends a process for an unhandled failure.</summary>
     private static bool IsCrashReport(string line) =>
         line.StartsWith("Unhandled exception. ", StringComparison.Ordinal)
-        || line.StartsWith("Process terminated. ", StringComparison.Ordinal)
+        || line.StartsWith("Process terminated.", StringComparison.Ordinal)
         || line.StartsWith("Fatal error.", StringComparison.Ordinal)
         || line == "Stack overflow.";
 
