@@ -132,6 +132,7 @@ public sealed class PublishTests : IDisposable
         Assert.True(workers.Length is 1 or 2, $"Expected the tasks to see 1 or 2 worker processes, saw {workers.Length}." + Environment.NewLine + run.Transcript);
         Assert.True(workers.All(w => w > 0 && w != parent), $"Every task must run in a worker process other than the parent {parent} (-1: no WorkerInfo.Current)." + Environment.NewLine + run.Transcript);
         Assert.True(parent == run.ProcessId, $"The demo's parent pid {parent} is not the process started ({run.ProcessId})." + Environment.NewLine + run.Transcript);
+
         var managed = Regex.Match(run.StandardOutput, @"^managed=(?<count>-?\d+) in=(?<pids>[-\d,]*)\r?$", RegexOptions.Multiline);
         Assert.True(managed.Success, "The demo printed no manager line." + Environment.NewLine + run.Transcript);
         Assert.True(managed.Groups["count"].Value == "8", $"Tasks counting through Manager proxies reached {managed.Groups["count"].Value}, not 8." + Environment.NewLine + run.Transcript);
