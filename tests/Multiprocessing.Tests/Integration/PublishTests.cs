@@ -25,7 +25,8 @@ public sealed class PublishTests : IDisposable
     /// <summary>The sum of x * x for x in 0..999.</summary>
     private const int ExpectedSum = 332_833_500;
 
-    private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(5);
+    // The demo builds three projects (the core, Multiprocessing.Managers, itself), each precompiled in Release; a loaded CI machine needs minutes.
+    private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(8);
     private static readonly TimeSpan s_runTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_workerExitTimeout = TimeSpan.FromSeconds(10);
 
