@@ -1,5 +1,3 @@
-using System.IO.MemoryMappedFiles;
-
 namespace Multiprocessing.Protocol;
 
 /// <summary>
@@ -15,18 +13,14 @@ internal sealed unsafe class BulkRing : IDisposable
     /// <summary>The largest ring accepted from a peer's file.</summary>
     public const long MaxCapacity = 1L << 30;
 
-    private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
+    private readonly SharedMemoryFile _memory;
     private byte* _pointer;
 
-    private BulkRing(MemoryMappedFile file, long capacity)
+    private BulkRing(SharedMemoryFile memory)
     {
-        _file = file;
-        Capacity = capacity;
-        _view = file.CreateViewAccessor(0, HeaderSize + capacity, MemoryMappedFileAccess.ReadWrite);
-        byte* p = null;
-        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
-        _pointer = p + _view.PointerOffset;
+        _memory = memory;
+        Capacity = memory.Length - HeaderSize;
+        _pointer = memory.Pointer;
     }
 
     public long Capacity { get; }
@@ -46,50 +40,24 @@ internal sealed unsafe class BulkRing : IDisposable
             throw new IOException("Shared rings are made in /dev/shm, which Windows does not have.");
         }
 
-        // Allocated up front (posix_fallocate): on a small /dev/shm (a container's 64 MB, say) this fails here with
-        // an IOException, where a sparse file would let a later write into the mapping die of SIGBUS.
-        var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.ReadWrite,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            PreallocationSize = HeaderSize + capacity,
-        });
-        try
-        {
-            stream.SetLength(HeaderSize + capacity);
-            return new BulkRing(MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false), capacity);
-        }
-        catch
-        {
-            stream.Dispose();
-            File.Delete(path);
-            throw;
-        }
+        return new BulkRing(SharedMemoryFile.Create(path, HeaderSize + capacity));
     }
 
     /// <summary>Maps the peer's file and removes its name: from now on only the two mappings hold it.</summary>
     public static BulkRing Open(string path)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        var memory = SharedMemoryFile.Open(path, HeaderSize + 1, HeaderSize + MaxCapacity);
         try
         {
-            long capacity = stream.Length - HeaderSize;
-            if (capacity <= 0 || capacity > MaxCapacity)
-            {
-                throw new InvalidDataException($"Corrupt shared ring: {stream.Length} bytes.");
-            }
-
-            var ring = new BulkRing(MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false), capacity);
             File.Delete(path);
-            return ring;
         }
         catch
         {
-            stream.Dispose();
+            memory.Dispose();
             throw;
         }
+
+        return new BulkRing(memory);
     }
 
     /// <summary>The data at <paramref name="offset"/> (already reduced modulo the capacity and checked by the caller).</summary>
@@ -99,13 +67,7 @@ internal sealed unsafe class BulkRing : IDisposable
 
     public void Dispose()
     {
-        if (_pointer != null)
-        {
-            _pointer = null;
-            _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        }
-
-        _view.Dispose();
-        _file.Dispose();
+        _pointer = null;
+        _memory.Dispose();
     }
 }

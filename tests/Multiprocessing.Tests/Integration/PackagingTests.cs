@@ -21,7 +21,7 @@ namespace Multiprocessing.Tests.Integration;
 [Collection(PublishCollection.Name)]
 public sealed class PackagingTests : IClassFixture<PackedPackages>
 {
-    private static readonly string[] s_packageIds = ["Multiprocessing", "Multiprocessing.Extensions.Hosting"];
+    private static readonly string[] s_packageIds = ["Multiprocessing", "Multiprocessing.Extensions.Hosting", "Multiprocessing.Managers"];
     private static readonly TimeSpan s_consumerTimeout = TimeSpan.FromMinutes(3);
 
     /// <summary>'RTR' as a little-endian uint: the signature of the READYTORUN_HEADER the CLI header's ManagedNativeHeader points to.</summary>
@@ -96,11 +96,28 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
     }
 
     [Fact]
-    public async Task Pack_MultiprocessingDll_IsReadyToRunWithNoBuildMachinePath()
+    public async Task Pack_ManagersPackage_DependsOnExactlyItsOwnCoreVersionWithAnalyzers()
     {
         await _packages.PackAsync(_log.WriteLine);
-        using var nupkg = ZipFile.OpenRead(_packages.Package("Multiprocessing"));
-        var entry = nupkg.GetEntry("lib/net10.0/Multiprocessing.dll");
+        using var nupkg = ZipFile.OpenRead(_packages.Package("Multiprocessing.Managers"));
+        var dependency = ReadNuspec(nupkg, "Multiprocessing.Managers").Descendants()
+            .SingleOrDefault(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Multiprocessing");
+        Assert.True(dependency is not null, "Multiprocessing.Managers does not depend on Multiprocessing.");
+
+        // It uses the core's internals: any other core version could fail at run time.
+        Assert.Equal($"[{_packages.Version("Multiprocessing")}]", (string?)dependency.Attribute("version"));
+        string excluded = (string?)dependency.Attribute("exclude") ?? "";
+        Assert.DoesNotContain("Analyzers", excluded, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("Multiprocessing")]
+    [InlineData("Multiprocessing.Managers")]
+    public async Task Pack_LibraryDll_IsReadyToRunWithNoBuildMachinePath(string id)
+    {
+        await _packages.PackAsync(_log.WriteLine);
+        using var nupkg = ZipFile.OpenRead(_packages.Package(id));
+        var entry = nupkg.GetEntry($"lib/net10.0/{id}.dll");
         Assert.NotNull(entry);
         var image = new MemoryStream();
         using (var stream = entry.Open())
@@ -114,7 +131,7 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
         Assert.NotNull(cli);
         AssertNoBuildMachinePath(pe);
 
-        // The project precompiles only where the SDK runs on linux-x64 (Multiprocessing.csproj); elsewhere the IL ships.
+        // The project precompiles only where the SDK runs on linux-x64 (eng/ReadyToRun.targets); elsewhere the IL ships.
         if (!(OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64))
         {
             _log.WriteLine($"ReadyToRun not checked: the library is precompiled on linux-x64 only, this is {RuntimeInformation.RuntimeIdentifier}.");
@@ -124,7 +141,7 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
         var native = cli.ManagedNativeHeaderDirectory;
         Assert.True(
             native.Size > 0,
-            $"The packed Multiprocessing.dll ({image.Length / 1024} KB) has no ManagedNativeHeader: it was not compiled ReadyToRun (crossgen2 not found?).");
+            $"The packed {id}.dll ({image.Length / 1024} KB) has no ManagedNativeHeader: it was not compiled ReadyToRun (crossgen2 not found?).");
         uint signature = BinaryPrimitives.ReadUInt32LittleEndian(pe.GetSectionData(native.RelativeVirtualAddress).GetContent(0, 4).AsSpan());
         Assert.True(signature == ReadyToRunSignature, $"The ManagedNativeHeader holds 0x{signature:x8}, not a READYTORUN_HEADER.");
     }
@@ -142,7 +159,7 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
     }
 
     [Fact]
-    public async Task ConsumerApp_FromPackedPackages_RunsMapAndReportsMP0001AndMP0004()
+    public async Task ConsumerApp_FromPackedPackages_RunsMapAndManagerProxiesInWorkersAndReportsMP0001AndMP0004()
     {
         await _packages.PackAsync(_log.WriteLine);
         string app = WriteConsumer();
@@ -171,6 +188,13 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
         Assert.Equal(ExpectedSum, int.Parse(line.Groups["sum"].Value, CultureInfo.InvariantCulture));
         string parent = line.Groups["parent"].Value;
         Assert.DoesNotContain(parent, line.Groups["workers"].Value.Split(','));
+
+        // Manager proxies passed to tasks: the workers loaded Multiprocessing.Managers from the app and counted under the shared lock.
+        var managed = Regex.Match(run.StandardOutput, @"^managed=(?<count>-?\d+) in=(?<pids>[-\d,]+)\r?$", RegexOptions.Multiline);
+        Assert.True(managed.Success, "The consumer printed no manager line." + Environment.NewLine + run.Transcript);
+        Assert.Equal(8, int.Parse(managed.Groups["count"].Value, CultureInfo.InvariantCulture));
+        Assert.DoesNotContain(parent, managed.Groups["pids"].Value.Split(','));
+        Assert.DoesNotContain("-1", managed.Groups["pids"].Value.Split(','));
 
         // The same app with a capturing lambda and a capture-free one not marked static: the analyzer in the package
         // must report both in a command-line build (MP0001 fails the build).
@@ -230,6 +254,7 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
               <ItemGroup>
                 <PackageReference Include="Multiprocessing" Version="{_packages.Version("Multiprocessing")}" />
                 <PackageReference Include="Multiprocessing.Extensions.Hosting" Version="{_packages.Version("Multiprocessing.Extensions.Hosting")}" />
+                <PackageReference Include="Multiprocessing.Managers" Version="{_packages.Version("Multiprocessing.Managers")}" />
               </ItemGroup>
             </Project>
             """);
@@ -237,12 +262,19 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
         File.WriteAllText(Path.Combine(app, "Program.cs"), """
             using Microsoft.Extensions.DependencyInjection;
             using Multiprocessing;
+            using Multiprocessing.Managers;
 
             using var pool = new Pool(2);
             int sum = pool.Map(Square, Enumerable.Range(0, 1000)).Sum();
             int[] workers = [.. pool.Map(WorkerPid, Enumerable.Range(0, 8), chunksize: 1).Distinct()];
             Console.WriteLine($"sum={sum} workers={string.Join(',', workers)} parent={Environment.ProcessId}");
             Console.WriteLine($"hosting={typeof(PoolServiceCollectionExtensions).Assembly.GetName().Name}");
+
+            using var manager = new Manager();
+            var counter = manager.Value(0);
+            var sharedLock = manager.Lock();
+            int[] counted = [.. pool.Map(Count, Enumerable.Repeat((counter, sharedLock), 8), chunksize: 1).Distinct()];
+            Console.WriteLine($"managed={counter.Value} in={string.Join(',', counted)}");
 
             #if CAPTURING
             int offset = 1;
@@ -252,6 +284,15 @@ public sealed class PackagingTests : IClassFixture<PackedPackages>
 
             static int Square(int x) => x * x;
             static int WorkerPid(int _) => Environment.ProcessId;
+            static int Count((ValueProxy<int> Counter, LockProxy Lock) shared)
+            {
+                using (shared.Lock.Acquire())
+                {
+                    shared.Counter.Value += 1;
+                }
+
+                return WorkerInfo.IsInWorker ? Environment.ProcessId : -1;
+            }
             """);
         return app;
     }

@@ -10,7 +10,8 @@ namespace Multiprocessing.Tests.Integration;
 /// <summary>
 /// Builds and publishes samples/ExecDemo for real (self-contained, single-file, framework-dependent) and runs
 /// the result, which maps over a pool of two workers and prints
-/// <c>sum=&lt;sum of squares&gt; workers=&lt;worker pids&gt; parent=&lt;its pid&gt;</c>. The tests run one after
+/// <c>sum=&lt;sum of squares&gt; workers=&lt;worker pids&gt; parent=&lt;its pid&gt;</c>, then counts to 8 in tasks through
+/// Manager proxies (so the workers load Multiprocessing.Managers too) and prints <c>managed=8 in=&lt;pids&gt;</c>. The tests run one after
 /// another and apart from every other test (a publish takes the whole machine on 2 cores, which would
 /// starve timing-sensitive pool tests); each builds into its own temporary folder (<c>--artifacts-path</c>),
 /// so none shares an obj folder with another or with the developer's own builds.
@@ -24,7 +25,8 @@ public sealed class PublishTests : IDisposable
     /// <summary>The sum of x * x for x in 0..999.</summary>
     private const int ExpectedSum = 332_833_500;
 
-    private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(5);
+    // The demo builds the core and Multiprocessing.Managers (each precompiled in Release) beside itself and the analyzers: minutes on a loaded CI machine.
+    private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(8);
     private static readonly TimeSpan s_runTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_workerExitTimeout = TimeSpan.FromSeconds(10);
 
@@ -131,6 +133,14 @@ public sealed class PublishTests : IDisposable
         Assert.True(workers.Length is 1 or 2, $"Expected the tasks to see 1 or 2 worker processes, saw {workers.Length}." + Environment.NewLine + run.Transcript);
         Assert.True(workers.All(w => w > 0 && w != parent), $"Every task must run in a worker process other than the parent {parent} (-1: no WorkerInfo.Current)." + Environment.NewLine + run.Transcript);
         Assert.True(parent == run.ProcessId, $"The demo's parent pid {parent} is not the process started ({run.ProcessId})." + Environment.NewLine + run.Transcript);
+
+        var managed = Regex.Match(run.StandardOutput, @"^managed=(?<count>-?\d+) in=(?<pids>[-\d,]*)\r?$", RegexOptions.Multiline);
+        Assert.True(managed.Success, "The demo printed no manager line." + Environment.NewLine + run.Transcript);
+        Assert.True(managed.Groups["count"].Value == "8", $"Tasks counting through Manager proxies reached {managed.Groups["count"].Value}, not 8." + Environment.NewLine + run.Transcript);
+        int[] counters = [.. managed.Groups["pids"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(w => int.Parse(w, CultureInfo.InvariantCulture))];
+        Assert.True(counters.Length > 0 && counters.All(w => w > 0 && w != parent), $"The Manager tasks must run in worker processes other than the parent {parent} (-1: no WorkerInfo.Current)." + Environment.NewLine + run.Transcript);
+        workers = [.. workers.Union(counters)];
+
         if (workers.Length < 2)
         {
             _log.WriteLine("Note: only one of the two workers ran tasks (the other was slow to start).");

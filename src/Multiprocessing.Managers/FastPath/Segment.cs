@@ -1,4 +1,4 @@
-using System.IO.MemoryMappedFiles;
+using Multiprocessing.Protocol;
 
 namespace Multiprocessing.Managers.FastPath;
 
@@ -17,23 +17,19 @@ internal sealed unsafe class Segment : IDisposable
     private const int ClosedOffset = 8;
     private const int ServerPidOffset = 12;
 
-    private readonly MemoryMappedViewAccessor _view;
-    private int _released;
+    private readonly SharedMemoryFile _memory;
 
-    private Segment(string path, MemoryMappedViewAccessor view, long size, string endpoint)
+    private Segment(string path, SharedMemoryFile memory, string endpoint)
     {
         Path = path;
-        _view = view;
-        Size = size;
+        _memory = memory;
         Endpoint = endpoint;
-        byte* pointer = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        Base = pointer + view.PointerOffset;
+        Base = memory.Pointer;
     }
 
     public string Path { get; }
 
-    public long Size { get; }
+    public long Size => _memory.Length;
 
     /// <summary>The manager's socket, for error messages.</summary>
     public string Endpoint { get; }
@@ -45,32 +41,9 @@ internal sealed unsafe class Segment : IDisposable
     /// <summary>Creates, sizes (zero-filled) and maps a new segment file readable by this user only.</summary>
     public static Segment Create(string path, int size, string endpoint)
     {
-        // Preallocated (posix_fallocate): a full /dev/shm then fails here, as an IOException the manager turns into
-        // the socket path, rather than as a SIGBUS in whichever process first touches an unbacked page.
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.ReadWrite,
-            PreallocationSize = size,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        var stream = new FileStream(path, options);
-        try
-        {
-            stream.SetLength(size);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-
-        var segment = Map(path, stream, size, endpoint);
+        // A full /dev/shm fails here (the file is preallocated), as an IOException the manager turns into the socket path,
+        // rather than as a SIGBUS in whichever process first touches an unbacked page.
+        var segment = new Segment(path, SharedMemoryFile.Create(path, size), endpoint);
         *(int*)(segment.Base + ServerPidOffset) = Environment.ProcessId;
         Volatile.Write(ref *(int*)(segment.Base + MagicOffset), Magic);
         return segment;
@@ -81,14 +54,7 @@ internal sealed unsafe class Segment : IDisposable
     {
         try
         {
-            var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-            if (stream.Length != size)
-            {
-                stream.Dispose();
-                return null;
-            }
-
-            var segment = Map(path, stream, size, endpoint);
+            var segment = new Segment(path, SharedMemoryFile.Open(path, size, size), endpoint);
             if (Volatile.Read(ref *(int*)(segment.Base + MagicOffset)) != Magic)
             {
                 segment.Dispose();
@@ -97,7 +63,7 @@ internal sealed unsafe class Segment : IDisposable
 
             return segment;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             return null;
         }
@@ -124,41 +90,7 @@ internal sealed unsafe class Segment : IDisposable
     /// <summary>Marks the segment closed (the manager is being disposed); the owner then wakes its waiters.</summary>
     public void Close() => Volatile.Write(ref *(int*)(Base + ClosedOffset), 1);
 
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _released, 1) != 0)
-        {
-            return;
-        }
-
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-    }
-
-    private static Segment Map(string path, FileStream stream, long size, string endpoint)
-    {
-        MemoryMappedFile? file = null;
-        try
-        {
-            file = MemoryMappedFile.CreateFromFile(stream, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
-            var view = file.CreateViewAccessor(0, size, MemoryMappedFileAccess.ReadWrite);
-            return new Segment(path, view, size, endpoint);
-        }
-        catch
-        {
-            if (file is null)
-            {
-                stream.Dispose();
-            }
-
-            throw;
-        }
-        finally
-        {
-            // The mapping outlives the file descriptor (POSIX): keep no descriptor per object.
-            file?.Dispose();
-        }
-    }
+    public void Dispose() => _memory.Dispose();
 
     private ManagerConnectionException Lost() => new(
         $"The manager at {Endpoint} was disposed or its process exited. The call's effect is unknown.");
