@@ -1,0 +1,207 @@
+using Microsoft.Extensions.Logging;
+using Multiprocessing.Orleans.Grains;
+using Multiprocessing.Workers;
+using Orleans;
+using Orleans.Runtime;
+
+namespace Multiprocessing.Orleans.Client;
+
+/// <content>
+/// The watcher: every poll interval it asks each silo's own chunk grain for its membership view (bounded by the
+/// poll timeout). A silo any member reports dead is lost at once: its calls are cancelled and its chunks requeued
+/// at the front. Waiting for the calls themselves would take Orleans' response timeout (30 s by default), and the
+/// management grain stalls as long when the client's gateway is the dead silo; the silos' own views do not.
+/// </content>
+internal sealed partial class ClusterExecutor
+{
+    private void Start()
+    {
+        var first = Task.Run(() => PollOnceAsync(bootstrap: true));
+        try
+        {
+            if (!first.Wait(_options.StartTimeout) || !HasWorkers())
+            {
+                using var deadline = new CancellationTokenSource(_options.StartTimeout);
+                while (!HasWorkers() && !deadline.IsCancellationRequested)
+                {
+                    Task.Run(() => PollOnceAsync(bootstrap: true)).Wait(_options.MembershipPollTimeout + _options.MembershipPollTimeout);
+                }
+            }
+        }
+        catch (AggregateException ex)
+        {
+            throw new InvalidOperationException($"The cluster could not be asked for its silos: {ex.GetBaseException().Message}", ex.GetBaseException());
+        }
+
+        if (!HasWorkers())
+        {
+            throw new InvalidOperationException($"No silo of the cluster answered within {_options.StartTimeout.TotalSeconds:0.#} s with workers: call AddMultiprocessingWorkers() on every silo's builder, and connect the client first.");
+        }
+
+        _ = Task.Run(WatchAsync);
+    }
+
+    private bool HasWorkers()
+    {
+        lock (_gate)
+        {
+            return _silos.Values.Any(s => s.Processes > 0);
+        }
+    }
+
+    private async Task WatchAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.MembershipPollInterval, _stop.Token).ConfigureAwait(false);
+                await PollOnceAsync(bootstrap: false).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The watcher outlives any one failed poll.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                if (Logger is { } logger)
+                {
+                    logger.LogWarning(ex, "Multiprocessing cluster watcher: a poll failed");
+                }
+            }
+        }
+    }
+
+    private async Task PollOnceAsync(bool bootstrap)
+    {
+        List<SiloState> known;
+        lock (_gate)
+        {
+            known = [.. _silos.Values];
+        }
+
+        if (known.Count == 0 || bootstrap)
+        {
+            // Only to find the first silos: afterwards the silos' own views say who joins and who is gone.
+            var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(_options.StartTimeout, _stop.Token).ConfigureAwait(false);
+            known = AddSilos(hosts.Keys.Select(h => h.ToParsableString()));
+        }
+
+        var views = await Task.WhenAll(known.Select(PollAsync)).ConfigureAwait(false);
+        var dead = new HashSet<string>();
+        var active = new HashSet<string>();
+        List<SiloState> answered = [];
+        for (int i = 0; i < known.Count; i++)
+        {
+            if (views[i] is { } view)
+            {
+                answered.Add(known[i]);
+                dead.UnionWith(view.Dead);
+                active.UnionWith(view.Active);
+            }
+        }
+
+        lock (_gate)
+        {
+            for (int i = 0; i < known.Count; i++)
+            {
+                if (views[i] is { } view && !known[i].Lost)
+                {
+                    known[i].Processes = view.Processes;
+                    known[i].Suspect = false;
+                }
+            }
+        }
+
+        AddSilos(active.Where(a => !dead.Contains(a)));
+        foreach (var silo in known.Where(s => dead.Contains(s.Address)))
+        {
+            OnSiloLost(silo);
+        }
+
+        Dispatch();
+    }
+
+    private async Task<SiloView?> PollAsync(SiloState silo)
+    {
+        try
+        {
+            return await silo.Grain.View().WaitAsync(_options.MembershipPollTimeout, _stop.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A silo that does not answer in time is asked again at the next poll.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Adds silos not yet known (never one already lost: a restarted silo has a new address generation).</summary>
+    private List<SiloState> AddSilos(IEnumerable<string> addresses)
+    {
+        lock (_gate)
+        {
+            foreach (string address in addresses)
+            {
+                if (!_silos.ContainsKey(address) && !_lostSilos.Contains(address))
+                {
+                    _silos[address] = new SiloState(address, _client.GetGrain<IChunkGrain>(address));
+                }
+            }
+
+            return [.. _silos.Values];
+        }
+    }
+
+    private void OnSiloLost(SiloState silo)
+    {
+        List<(ProcessChunk Chunk, SiloLostException Error)> failed = [];
+        int requeued = 0;
+        lock (_gate)
+        {
+            if (silo.Lost)
+            {
+                return;
+            }
+
+            silo.Lost = true;
+            _silos.Remove(silo.Address);
+            _lostSilos.Add(silo.Address);
+            foreach (var entry in silo.InFlight.Values)
+            {
+                if (Lose(entry.Chunk, ChunkLoss.SiloLost, silo, null) is { } error)
+                {
+                    failed.Add((entry.Chunk, error));
+                }
+                else
+                {
+                    requeued++;
+                }
+            }
+
+            silo.InFlight.Clear();
+            SignalIfDrained();
+        }
+
+        if (Logger is { } logger)
+        {
+            logger.LogWarning("Multiprocessing cluster: {Silo} was lost; {Requeued} chunk(s) requeued, {Failed} failed", silo.Address, requeued, failed.Count);
+        }
+
+        // Its calls would end only at the response timeout: end them now (their replies no longer count).
+        silo.Calls.Cancel();
+        foreach (var (chunk, error) in failed)
+        {
+            chunk.Fail(error);
+        }
+
+        SiloLost?.Invoke(silo.Address);
+    }
+
+    /// <summary>Raised after a silo is found lost and its chunks requeued (for tests and diagnostics).</summary>
+    internal event Action<string>? SiloLost;
+
+    private readonly HashSet<string> _lostSilos = [];
+}
