@@ -33,6 +33,10 @@ internal sealed partial class ClusterExecutor : Executor
     private readonly ManualResetEventSlim _drained = new(false);
     private readonly CancellationTokenSource _stop = new();
     private long _nextAttempt;
+
+    // Replies taken from the in-flight tables and not yet delivered: the pool is not drained until they are, so that
+    // Join returns after every result (and the callbacks it posts) has been handed over.
+    private int _settling;
     private bool _closed;
     private bool _terminated;
 
@@ -53,7 +57,7 @@ internal sealed partial class ClusterExecutor : Executor
         {
             lock (_gate)
             {
-                return Math.Max(1, _silos.Values.Sum(s => s.Processes));
+                return Math.Max(1, UsableSilos().Sum(s => s.Processes));
             }
         }
     }
@@ -155,9 +159,10 @@ internal sealed partial class ClusterExecutor : Executor
             while (!_terminated && _pending.First is { } first)
             {
                 SiloState? target = null;
-                foreach (var s in _silos.Values)
+                long chunkTicks = EstimateTicks(first.Value);
+                foreach (var s in UsableSilos())
                 {
-                    if (!s.Lost && !s.Suspect && s.Processes > 0 && s.InFlight.Count < Credit(s)
+                    if (!s.Suspect && HasCredit(s, chunkTicks)
                         && (target is null || s.InFlight.Count * target.Processes < target.InFlight.Count * s.Processes))
                     {
                         target = s;
@@ -192,7 +197,29 @@ internal sealed partial class ClusterExecutor : Executor
         }
     }
 
-    private int Credit(SiloState silo) => _options.MaxChunksInFlightPerSilo ?? Math.Max(2, 2 * silo.Processes);
+    /// <summary>
+    /// Credit: a silo takes one chunk per worker whatever it costs; more (up to <see cref="ClusterPoolOptions.MaxChunksInFlightPerSilo"/>,
+    /// by default two per worker) only for chunks measured to cost under the target, whose round trips would otherwise
+    /// idle its workers. A chunk of unknown or long work never waits on a silo behind another while a worker elsewhere
+    /// could run it (the guide's "first result" pattern).
+    /// </summary>
+    private bool HasCredit(SiloState silo, long chunkTicks)
+    {
+        int limit = _options.MaxChunksInFlightPerSilo ?? (2 * silo.Processes);
+        return silo.InFlight.Count < Math.Min(silo.Processes, limit)
+            || (silo.InFlight.Count < limit && chunkTicks < _options.TargetChunkDuration.Ticks);
+    }
+
+    /// <summary>Under the lock: what one chunk is expected to cost, or <see cref="long.MaxValue"/> while its function is unmeasured.</summary>
+    private long EstimateTicks(ProcessChunk chunk)
+        => _costs.TryGetValue(chunk.FunctionId, out var cost) && cost.Guess is { } perItem ? (long)Math.Min(long.MaxValue / 2, perItem * chunk.Count) : long.MaxValue;
+
+    /// <summary>Under the lock: the silos that take chunks (answered the watcher, not lost; at most <see cref="ClusterPoolOptions.MaxSilos"/>).</summary>
+    private IEnumerable<SiloState> UsableSilos()
+    {
+        var live = _silos.Values.Where(s => !s.Lost && s.Processes > 0);
+        return _options.MaxSilos is { } max ? live.OrderBy(s => s.Address, StringComparer.Ordinal).Take(max) : live;
+    }
 
     private async Task RunAsync(SiloState silo, ProcessChunk chunk, long attempt, CancellationToken token)
     {
@@ -226,6 +253,7 @@ internal sealed partial class ClusterExecutor : Executor
 
             entry.Cancel.Dispose();
             chunk = entry.Chunk;
+            _settling++;
             if (reply is { Outcome: ChunkOutcome.Result } && ResultHeader.TryRead(reply.Body, out var header))
             {
                 if (!_costs.TryGetValue(chunk.FunctionId, out var cost))
@@ -258,18 +286,27 @@ internal sealed partial class ClusterExecutor : Executor
                 silo.Suspect = true;
                 fail = Lose(chunk, loss, silo, failure ?? (reply is null ? null : ReadError(reply.Body)));
             }
-
-            SignalIfDrained();
         }
 
-        if (reply is { Outcome: ChunkOutcome.Result } && fail is null)
+        try
         {
-            ResultHeader.TryRead(reply.Body, out var header);
-            chunk.DeliverBody(_serializer, reply.Body, header);
+            if (reply is { Outcome: ChunkOutcome.Result } && fail is null)
+            {
+                ResultHeader.TryRead(reply.Body, out var header);
+                chunk.DeliverBody(_serializer, reply.Body, header);
+            }
+            else if (fail is not null)
+            {
+                chunk.Fail(fail);
+            }
         }
-        else if (fail is not null)
+        finally
         {
-            chunk.Fail(fail);
+            lock (_gate)
+            {
+                _settling--;
+                SignalIfDrained();
+            }
         }
 
         Dispatch();
@@ -382,7 +419,7 @@ internal sealed partial class ClusterExecutor : Executor
     /// <summary>Under the lock: closed or terminated with nothing queued or in flight.</summary>
     private void SignalIfDrained()
     {
-        if ((_closed || _terminated) && _pending.Count == 0 && _silos.Values.All(s => s.InFlight.Count == 0))
+        if ((_closed || _terminated) && _pending.Count == 0 && _settling == 0 && _silos.Values.All(s => s.InFlight.Count == 0))
         {
             _drained.Set();
         }
