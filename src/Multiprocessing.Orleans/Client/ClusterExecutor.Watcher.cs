@@ -14,28 +14,32 @@ namespace Multiprocessing.Orleans.Client;
 /// </content>
 internal sealed partial class ClusterExecutor
 {
+    /// <summary>
+    /// Finds the silos and waits until each has answered once (its first answer activates its grain), so that the
+    /// pool starts with the cluster's size; after <see cref="ClusterPoolOptions.StartTimeout"/> it starts with the
+    /// silos that answered, and fails if none did.
+    /// </summary>
     private void Start()
     {
-        var first = Task.Run(() => PollOnceAsync(bootstrap: true));
-        try
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Exception? last = null;
+        while (clock.Elapsed < _options.StartTimeout && !AllAnswered())
         {
-            if (!first.Wait(_options.StartTimeout) || !HasWorkers())
+            try
             {
-                using var deadline = new CancellationTokenSource(_options.StartTimeout);
-                while (!HasWorkers() && !deadline.IsCancellationRequested)
-                {
-                    Task.Run(() => PollOnceAsync(bootstrap: true)).Wait(_options.MembershipPollTimeout + _options.MembershipPollTimeout);
-                }
+                Task.Run(() => PollOnceAsync(bootstrap: true)).Wait(_options.StartTimeout);
             }
-        }
-        catch (AggregateException ex)
-        {
-            throw new InvalidOperationException($"The cluster could not be asked for its silos: {ex.GetBaseException().Message}", ex.GetBaseException());
+            catch (AggregateException ex)
+            {
+                last = ex.GetBaseException();
+            }
         }
 
         if (!HasWorkers())
         {
-            throw new InvalidOperationException($"No silo of the cluster answered within {_options.StartTimeout.TotalSeconds:0.#} s with workers: call AddMultiprocessingWorkers() on every silo's builder, and connect the client first.");
+            throw new InvalidOperationException(
+                $"No silo of the cluster answered within {_options.StartTimeout.TotalSeconds:0.#} s with workers: call AddMultiprocessingWorkers() on every silo's builder, and connect the client first.{(last is null ? string.Empty : " Last error: " + last.Message)}",
+                last);
         }
 
         _ = Task.Run(WatchAsync);
@@ -46,6 +50,14 @@ internal sealed partial class ClusterExecutor
         lock (_gate)
         {
             return _silos.Values.Any(s => s.Processes > 0);
+        }
+    }
+
+    private bool AllAnswered()
+    {
+        lock (_gate)
+        {
+            return _silos.Count > 0 && _silos.Values.All(s => s.Processes > 0);
         }
     }
 
@@ -198,6 +210,15 @@ internal sealed partial class ClusterExecutor
         }
 
         SiloLost?.Invoke(silo.Address);
+    }
+
+    /// <summary>The silos now taking chunks (for tests and diagnostics).</summary>
+    internal List<string> SiloAddresses()
+    {
+        lock (_gate)
+        {
+            return [.. UsableSilos().Select(s => s.Address)];
+        }
     }
 
     /// <summary>Raised after a silo is found lost and its chunks requeued (for tests and diagnostics).</summary>
