@@ -115,6 +115,8 @@ internal sealed partial class ClusterExecutor
             }
         }
 
+        List<(SiloState Silo, long Attempt)> missing = [];
+        long now = Environment.TickCount64;
         lock (_gate)
         {
             for (int i = 0; i < known.Count; i++)
@@ -123,8 +125,31 @@ internal sealed partial class ClusterExecutor
                 {
                     known[i].Processes = view.Processes;
                     known[i].Suspect = false;
+                    var held = new HashSet<long>(view.Attempts);
+                    foreach (var (attempt, entry) in known[i].InFlight)
+                    {
+                        // A call the silo never got, or whose reply was lost (a message through a gateway that died):
+                        // without this it would wait for ever, since chunk calls have no response timeout.
+                        if (held.Contains(attempt) || now - entry.SentAt < ArrivalGraceMs)
+                        {
+                            entry.UnreportedSince = 0;
+                        }
+                        else if (entry.UnreportedSince == 0)
+                        {
+                            entry.UnreportedSince = now;
+                        }
+                        else if (now - entry.UnreportedSince >= ReplyGraceMs)
+                        {
+                            missing.Add((known[i], attempt));
+                        }
+                    }
                 }
             }
+        }
+
+        foreach (var (silo, attempt) in missing)
+        {
+            OnReply(silo, attempt, null, new TimeoutException($"{silo} does not hold the chunk sent to it {ArrivalGraceMs / 1000} s ago, and no reply came: the call or its reply was lost."));
         }
 
         AddSilos(active.Where(a => !dead.Contains(a)));
@@ -140,7 +165,7 @@ internal sealed partial class ClusterExecutor
     {
         try
         {
-            return await silo.Grain.View().WaitAsync(_options.MembershipPollTimeout, _stop.Token).ConfigureAwait(false);
+            return await silo.Grain.View(_driver).WaitAsync(_options.MembershipPollTimeout, _stop.Token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A silo that does not answer in time is asked again at the next poll.
         catch (Exception)
@@ -225,4 +250,10 @@ internal sealed partial class ClusterExecutor
     internal event Action<string>? SiloLost;
 
     private readonly HashSet<string> _lostSilos = [];
+
+    /// <summary>How long (ms) a chunk call may take to reach its silo before the silo's not holding it counts.</summary>
+    private const long ArrivalGraceMs = 5000;
+
+    /// <summary>How long (ms) a reply may be on its way once the silo no longer holds the chunk.</summary>
+    private const long ReplyGraceMs = 2000;
 }

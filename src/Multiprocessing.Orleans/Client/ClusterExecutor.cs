@@ -32,6 +32,7 @@ internal sealed partial class ClusterExecutor : Executor
     private readonly Dictionary<int, TaskCost> _costs = [];
     private readonly ManualResetEventSlim _drained = new(false);
     private readonly CancellationTokenSource _stop = new();
+    private readonly Guid _driver = Guid.NewGuid();
     private long _nextAttempt;
 
     // Replies taken from the in-flight tables and not yet delivered: the pool is not drained until they are, so that
@@ -184,7 +185,7 @@ internal sealed partial class ClusterExecutor : Executor
 
                 chunk.Id = ++_nextAttempt;
                 var cancel = CancellationTokenSource.CreateLinkedTokenSource(target.Calls.Token);
-                target.InFlight.Add(chunk.Id, new InFlightChunk(chunk, cancel));
+                target.InFlight.Add(chunk.Id, new InFlightChunk(chunk, cancel, Environment.TickCount64));
                 (sends ??= []).Add((target, chunk, chunk.Id, cancel.Token));
             }
 
@@ -228,7 +229,7 @@ internal sealed partial class ClusterExecutor : Executor
         try
         {
             byte[] payload = chunk.Payload.Array!;
-            reply = await silo.Grain.Run(new ChunkRequest(_descriptors[chunk.FunctionId], payload, chunk.Count, attempt), token).ConfigureAwait(false);
+            reply = await silo.Grain.Run(new ChunkRequest(_descriptors[chunk.FunctionId], payload, chunk.Count, attempt, _driver), token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Whatever ends the call, the chunk is settled or retried; nothing escapes to the thread pool.
         catch (Exception ex)
@@ -244,6 +245,7 @@ internal sealed partial class ClusterExecutor : Executor
     {
         ProcessChunk chunk;
         Exception? fail = null;
+        Exception? retried = null;
         lock (_gate)
         {
             if (!silo.InFlight.Remove(attempt, out var entry))
@@ -284,8 +286,14 @@ internal sealed partial class ClusterExecutor : Executor
                 // Refused (the silo is stopping) or a failed call: run it elsewhere, within bounds.
                 var loss = reply is null ? ChunkLoss.CallFailed : ChunkLoss.Refused;
                 silo.Suspect = true;
-                fail = Lose(chunk, loss, silo, failure ?? (reply is null ? null : ReadError(reply.Body)));
+                retried = failure ?? (reply is null ? null : ReadError(reply.Body));
+                fail = Lose(chunk, loss, silo, retried);
             }
+        }
+
+        if (retried is not null && Logger is { } logger)
+        {
+            logger.LogWarning("Multiprocessing cluster: a chunk's call to {Silo} ended without a result ({Error}); {Action}", silo.Address, retried.Message, fail is null ? "requeued" : "failed");
         }
 
         try

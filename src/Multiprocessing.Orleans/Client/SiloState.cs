@@ -28,4 +28,8 @@ internal sealed class SiloState(string address, IChunkGrain grain)
 }
 
 /// <summary>One attempt of a chunk on a silo.</summary>
-internal sealed record InFlightChunk(ProcessChunk Chunk, CancellationTokenSource Cancel);
+internal sealed record InFlightChunk(ProcessChunk Chunk, CancellationTokenSource Cancel, long SentAt)
+{
+    /// <summary>Since when (<see cref="Environment.TickCount64"/>) the silo has not reported holding it, once it should have arrived; 0 while it does.</summary>
+    public long UnreportedSince { get; set; }
+}

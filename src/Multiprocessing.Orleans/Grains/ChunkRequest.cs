@@ -7,6 +7,7 @@ namespace Multiprocessing.Orleans.Grains;
 /// <param name="Payload">The serialized arguments, exactly as a local worker receives them.</param>
 /// <param name="Count">How many tasks.</param>
 /// <param name="Attempt">The driver's attempt id (a reply counts only for the chunk's current attempt).</param>
+/// <param name="Driver">The driver's id: with <paramref name="Attempt"/>, what the silo reports it holds.</param>
 [GenerateSerializer]
 [Immutable]
-internal sealed record ChunkRequest([property: Id(0)] byte[] Function, [property: Id(1)] byte[] Payload, [property: Id(2)] int Count, [property: Id(3)] long Attempt);
+internal sealed record ChunkRequest([property: Id(0)] byte[] Function, [property: Id(1)] byte[] Payload, [property: Id(2)] int Count, [property: Id(3)] long Attempt, [property: Id(4)] Guid Driver);

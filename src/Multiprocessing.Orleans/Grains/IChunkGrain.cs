@@ -16,7 +16,7 @@ internal interface IChunkGrain : IGrainWithStringKey
     [ResponseTimeout("10675199.02:48:05")]
     Task<ChunkReply> Run(ChunkRequest request, CancellationToken cancellationToken);
 
-    /// <summary>This silo's view of the cluster's membership and what it offers (for the driver's watcher).</summary>
+    /// <summary>This silo's view of the cluster's membership, what it offers, and which of <paramref name="driver"/>'s chunks it holds.</summary>
     [AlwaysInterleave]
-    Task<SiloView> View();
+    Task<SiloView> View(Guid driver);
 }

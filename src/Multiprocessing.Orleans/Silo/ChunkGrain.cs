@@ -19,6 +19,20 @@ internal sealed class ChunkGrain(SiloWorkers workers, SiloFunctions functions, I
 {
     public async Task<ChunkReply> Run(ChunkRequest request, CancellationToken cancellationToken)
     {
+        var key = (request.Driver, request.Attempt);
+        workers.Attempts.TryAdd(key, 0);
+        try
+        {
+            return await RunCore(request, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+        finally
+        {
+            workers.Attempts.TryRemove(key, out _);
+        }
+    }
+
+    private async Task<ChunkReply> RunCore(ChunkRequest request, CancellationToken cancellationToken)
+    {
         var (local, problem) = functions.Resolve(request.Function);
         if (local is null)
         {
@@ -59,13 +73,14 @@ internal sealed class ChunkGrain(SiloWorkers workers, SiloFunctions functions, I
         return new ChunkReply(ChunkOutcome.Result, body, result.RanCold);
     }
 
-    public Task<SiloView> View()
+    public Task<SiloView> View(Guid driver)
     {
         var members = membership.CurrentSnapshot.Members.Values;
         return Task.FromResult(new SiloView(
             workers.Pool.Processes,
             [.. members.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString())],
-            [.. members.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress.ToParsableString())]));
+            [.. members.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress.ToParsableString())],
+            [.. workers.Attempts.Keys.Where(k => k.Driver == driver).Select(k => k.Attempt)]));
     }
 
     private static ChunkReply Error(ChunkOutcome outcome, Exception error)

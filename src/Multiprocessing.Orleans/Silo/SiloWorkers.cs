@@ -14,6 +14,9 @@ internal sealed class SiloWorkers(PoolOptions options) : IHostedService, IDispos
 
     public PoolOptions Options => options;
 
+    /// <summary>The chunks this silo holds, by driver and attempt (the drivers' watchers ask, to find lost messages).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<(Guid Driver, long Attempt), byte> Attempts { get; } = new();
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _ = _pool.Value;

@@ -17,7 +17,7 @@ public sealed class ClusterPoolBehaviourTests(ClusterFixture cluster, Xunit.Abst
     public void Map_NonPrimarySiloKilledMidway_ExactOrderedResultsDetectedWithinTenSecondsAndTheRestartedSiloTakesWork()
     {
         const int victim = 1;
-        using var pool = new ClusterPool(cluster.Client);
+        using var pool = new ClusterPool(cluster.Client, new ClusterPoolOptions { Logger = new OutputLogger(output) });
         Assert.Equal(ClusterFixture.Silos, pool.Processes);
         long lostAt = 0;
         string? lostSilo = null;
@@ -118,7 +118,7 @@ public sealed class ClusterPoolBehaviourTests(ClusterFixture cluster, Xunit.Abst
         var writer = new MessagePack.MessagePackWriter(buffer);
         forged.Write(ref writer);
         writer.Flush();
-        var reply = await cluster.Client.GetGrain<IChunkGrain>(silo).Run(new ChunkRequest(buffer.WrittenSpan.ToArray(), [], 0, 1), CancellationToken.None).WaitAsync(Timeout);
+        var reply = await cluster.Client.GetGrain<IChunkGrain>(silo).Run(new ChunkRequest(buffer.WrittenSpan.ToArray(), [], 0, 1, Guid.NewGuid()), CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal(ChunkOutcome.Unrunnable, reply.Outcome);
         var reader = new MessagePack.MessagePackReader(reply.Body);
         string message = Multiprocessing.Serialization.RemoteError.Read(ref reader).Message;
@@ -161,6 +161,26 @@ public sealed class ClusterPoolBehaviourTests(ClusterFixture cluster, Xunit.Abst
         }
 
         Assert.Equal(expected, action);
+    }
+
+    private sealed class OutputLogger(Xunit.Abstractions.ITestOutputHelper output) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            try
+            {
+                output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel}: {formatter(state, exception)} {exception?.Message}");
+            }
+            catch (InvalidOperationException)
+            {
+                // The test has ended.
+            }
+        }
     }
 
     private sealed class InlineProgress(Action<PoolProgress> report) : IProgress<PoolProgress>
