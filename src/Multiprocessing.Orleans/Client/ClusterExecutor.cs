@@ -68,25 +68,15 @@ internal sealed partial class ClusterExecutor : Executor
     public override void Resize(int processes)
         => throw new NotSupportedException("A cluster pool's size is its silos' pools: add or remove silos, or resize them with AddMultiprocessingWorkers' options.");
 
-    public override long QueuedChunks
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _pending.Count;
-            }
-        }
-    }
+    public override long QueuedChunks => Locked(static e => e._pending.Count);
 
-    public override long InFlightChunks
+    public override long InFlightChunks => Locked(static e => e._silos.Values.Sum(s => (long)s.InFlight.Count));
+
+    private long Locked(Func<ClusterExecutor, long> read)
     {
-        get
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                return _silos.Values.Sum(s => (long)s.InFlight.Count);
-            }
+            return read(this);
         }
     }
 

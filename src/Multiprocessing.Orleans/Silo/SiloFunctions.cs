@@ -57,18 +57,8 @@ internal sealed class SiloFunctions
             return (null, $"{remote.DisplayName}: the driver runs build {remote.ModuleVersionId} of {assembly.Name}, this silo runs build {declaring.Module.ModuleVersionId} ({assembly.Version}). Deploy the same build to the driver and every silo.");
         }
 
-        var local = new FunctionDescriptor
-        {
-            DelegateType = remote.DelegateType,
-            DeclaringType = remote.DeclaringType,
-            MethodToken = remote.MethodToken,
-            MethodGenericArguments = remote.MethodGenericArguments,
-            NeedsClosureInstance = remote.NeedsClosureInstance,
-            AssemblyPaths = [.. paths],
-            DisplayName = remote.DisplayName,
-            ModuleVersionId = remote.ModuleVersionId,
-        };
-        return (local, null);
+        // The silo's workers load what the silo itself loaded, never a path the driver named.
+        return (remote with { AssemblyPaths = [.. paths] }, null);
     }
 
     private static void Note(Type type, Dictionary<string, string> paths)
