@@ -33,6 +33,7 @@ internal sealed partial class ClusterExecutor : Executor
     private readonly ManualResetEventSlim _drained = new(false);
     private readonly CancellationTokenSource _stop = new();
     private readonly Guid _driver = Guid.NewGuid();
+    private readonly List<SiloState> _chosen = [];
     private long _nextAttempt;
 
     // Replies taken from the in-flight tables and not yet delivered: the pool is not drained until they are, so that
@@ -205,11 +206,34 @@ internal sealed partial class ClusterExecutor : Executor
     private long EstimateTicks(ProcessChunk chunk)
         => _costs.TryGetValue(chunk.FunctionId, out var cost) && cost.Guess is { } perItem ? (long)Math.Min(long.MaxValue / 2, perItem * chunk.Count) : long.MaxValue;
 
-    /// <summary>Under the lock: the silos that take chunks (answered the watcher, not lost; at most <see cref="ClusterPoolOptions.MaxSilos"/>).</summary>
+    /// <summary>
+    /// Under the lock: the silos that take chunks (answered the watcher, not lost). With
+    /// <see cref="ClusterPoolOptions.MaxSilos"/>, the same ones for the pool's life (a silo joining later does not
+    /// take a chosen one's place), replaced only when lost.
+    /// </summary>
     private IEnumerable<SiloState> UsableSilos()
     {
         var live = _silos.Values.Where(s => !s.Lost && s.Processes > 0);
-        return _options.MaxSilos is { } max ? live.OrderBy(s => s.Address, StringComparer.Ordinal).Take(max) : live;
+        if (_options.MaxSilos is not { } max)
+        {
+            return live;
+        }
+
+        _chosen.RemoveAll(s => s.Lost);
+        foreach (var s in live.OrderBy(s => s.Address, StringComparer.Ordinal))
+        {
+            if (_chosen.Count >= max)
+            {
+                break;
+            }
+
+            if (!_chosen.Contains(s))
+            {
+                _chosen.Add(s);
+            }
+        }
+
+        return _chosen.Where(s => s.Processes > 0);
     }
 
     private async Task RunAsync(SiloState silo, ProcessChunk chunk, long attempt, CancellationToken token)
