@@ -536,7 +536,7 @@ public abstract class PoolContractTests
     }
 
     [Fact]
-    public void StaticState_PersistsAcrossTasksInOneWorker()
+    public virtual void StaticState_PersistsAcrossTasksInOneWorker()
     {
         using var pool = CreatePool(new PoolOptions { Processes = 1, Initializer = Tasks.Initialize, InitArgs = ["x"] });
         Assert.Equal(Enumerable.Range(1, 10), pool.Map(Tasks.CountOnWorker, Enumerable.Range(0, 10), 1));

@@ -68,4 +68,9 @@ public sealed class ClusterPoolTests(ClusterFixture cluster) : PoolContractTests
     public override void Map_ManyLargeArraysInFlight_EachComesBackToItsPlace()
     {
     }
+
+    [Fact(Skip = "The silos' workers are shared by every test of the collection: a task an earlier test left behind (terminated, ignoring its token) is killed after the silo's cancellation grace period, and the fresh worker counts from 1 again; Orleans does not keep two pipelined chunks in order either. Static state within a worker is the local pool's (PoolTests).")]
+    public override void StaticState_PersistsAcrossTasksInOneWorker()
+    {
+    }
 }
