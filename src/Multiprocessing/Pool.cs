@@ -42,6 +42,31 @@ public sealed class Pool : PoolBase
     }
 
     /// <summary>
+    /// Runs a chunk that arrived serialized (a cluster silo's path): <paramref name="payload"/> is what a worker reads for
+    /// a chunk of <paramref name="count"/> tasks of <paramref name="descriptor"/>, and the result is the worker's Result
+    /// frame body, unread. Cancelling drops the chunk if it has not started, and stops it as a cancelled call would.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The pool is closed or terminated.</exception>
+    internal Task<SerializedResult> RunSerializedAsync(Functions.FunctionDescriptor descriptor, byte[] payload, int count, CancellationToken cancellationToken)
+    {
+        var executor = (ProcessExecutor)Executor;
+        var job = new SerializedJob();
+        var chunk = executor.CreateSerializedChunk(descriptor, payload, count, job);
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(() =>
+            {
+                job.Abandon();
+                executor.Cancel(job);
+            });
+            job.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        Submit([chunk]);
+        return job.Task;
+    }
+
+    /// <summary>
     /// A pool dropped without <see cref="PoolBase.Dispose"/> terminates its workers when it is collected, with a
     /// warning, as Python's does (ResourceWarning); its machinery holds it only weakly, and a pending result holds it.
     /// </summary>

@@ -266,7 +266,7 @@ public abstract partial class PoolBase : IPool
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
     /// <summary>Checks the pool accepts work and queues the chunks, atomically with Close and Terminate.</summary>
-    private void Submit(IReadOnlyList<Chunk> chunks, bool fromFeeder = false)
+    private protected void Submit(IReadOnlyList<Chunk> chunks, bool fromFeeder = false)
     {
         Exception? broken;
         lock (_lifecycle)
@@ -354,13 +354,10 @@ public abstract partial class PoolBase : IPool
     /// cheapest tasks (1 MB of ints travels out of band), small enough that chunks pipeline (docs/benchmarks.md).</summary>
     private const int MaxAutoChunk = 262_144;
 
-    /// <summary>What an automatic chunk aims to cost in a worker, once the function's cost is known.</summary>
-    private static readonly TimeSpan s_autoChunkTarget = TimeSpan.FromMilliseconds(10);
-
     /// <summary>
     /// The automatic chunksize: never more than Python's rule, ceil(n / (4 × processes)), nor
     /// <see cref="MaxAutoChunk"/>; and when earlier calls measured what one task of this function costs,
-    /// about 10 ms of work per chunk, so that expensive tasks balance over the workers to the end.
+    /// about the executor's <see cref="Executor.ChunkTarget"/> of work per chunk (10 ms locally), so that expensive tasks balance over the workers to the end.
     /// </summary>
     internal int AutoChunksize<TArgs, TResult>(int count, FunctionHandle<TArgs, TResult> function) => AutoChunksize(count, function, out _);
 
@@ -383,7 +380,7 @@ public abstract partial class PoolBase : IPool
 
         if (measured)
         {
-            size = (int)Math.Clamp(s_autoChunkTarget.Ticks / perTask!.Value, 1, size);
+            size = (int)Math.Clamp(_executor.ChunkTarget.Ticks / perTask!.Value, 1, size);
         }
 
         return size;

@@ -3,8 +3,9 @@ using Multiprocessing.Tests.Support;
 namespace Multiprocessing.Tests;
 
 /// <summary>
-/// The behaviour both pools promise. Run once against <see cref="Pool"/> (real worker processes) and
-/// once against <see cref="ThreadedPool"/>. Every wait is bounded by <see cref="Timeout"/>.
+/// The behaviour every pool promises. Run against <see cref="Pool"/> (real worker processes), <see cref="ThreadedPool"/>
+/// and <c>ClusterPool</c> (Cluster/ClusterPoolTests, which excludes the few that configure a local pool's workers by
+/// overriding them, each with its reason). Every wait is bounded by <see cref="Timeout"/>.
 /// </summary>
 public abstract class PoolContractTests
 {
@@ -425,7 +426,7 @@ public abstract class PoolContractTests
     }
 
     [Fact]
-    public void Resize_Grow_TheNewWorkersRunTasksAtOnce()
+    public virtual void Resize_Grow_TheNewWorkersRunTasksAtOnce()
     {
         using var pool = CreatePool(1);
         pool.Resize(3);
@@ -444,7 +445,7 @@ public abstract class PoolContractTests
     }
 
     [Fact]
-    public void Resize_Shrink_SurplusWorkersTakeNoNewWorkAndNothingIsLost()
+    public virtual void Resize_Shrink_SurplusWorkersTakeNoNewWorkAndNothingIsLost()
     {
         using var pool = CreatePool(3);
         var running = pool.MapAsync(Tasks.Square, Enumerable.Range(0, 300), chunksize: 1);
@@ -525,7 +526,7 @@ public abstract class PoolContractTests
     }
 
     [Fact]
-    public void Initializer_RunsOncePerWorkerBeforeTasks()
+    public virtual void Initializer_RunsOncePerWorkerBeforeTasks()
     {
         using var pool = CreatePool(new PoolOptions { Processes = 2, Initializer = Tasks.Initialize, InitArgs = ["ready"] });
         var results = pool.Map(Tasks.ReadInitialized, Enumerable.Range(0, 20), 1);
@@ -535,14 +536,14 @@ public abstract class PoolContractTests
     }
 
     [Fact]
-    public void StaticState_PersistsAcrossTasksInOneWorker()
+    public virtual void StaticState_PersistsAcrossTasksInOneWorker()
     {
         using var pool = CreatePool(new PoolOptions { Processes = 1, Initializer = Tasks.Initialize, InitArgs = ["x"] });
         Assert.Equal(Enumerable.Range(1, 10), pool.Map(Tasks.CountOnWorker, Enumerable.Range(0, 10), 1));
     }
 
     [Fact]
-    public void MaxTasksPerChild_ReplacesWorkerAndRunsInitializerAgain()
+    public virtual void MaxTasksPerChild_ReplacesWorkerAndRunsInitializerAgain()
     {
         using var pool = CreatePool(new PoolOptions { Processes = 1, MaxTasksPerChild = 2, Initializer = Tasks.Initialize, InitArgs = ["fresh"] });
         var results = pool.Map(Tasks.InitAndWorker, Enumerable.Range(0, 6), 1);
@@ -627,7 +628,7 @@ public abstract class PoolContractTests
     }
 
     [Fact]
-    public void AnyCall_ChunksizeIntMaxValue_ReturnsEveryResultAndTheParentSurvives()
+    public virtual void AnyCall_ChunksizeIntMaxValue_ReturnsEveryResultAndTheParentSurvives()
     {
         // A chunksize of int.MaxValue once killed the process (a buffer of that size) or overflowed: run it in a child.
         using var child = new Pool(1);
@@ -635,7 +636,7 @@ public abstract class PoolContractTests
     }
 
     [Fact]
-    public void Imap_InputsEnumeratorThrows_ConsumerGetsThatExceptionAndTheParentSurvives()
+    public virtual void Imap_InputsEnumeratorThrows_ConsumerGetsThatExceptionAndTheParentSurvives()
     {
         // Once an exception the feeder did not expect ended its thread, and so the process: run it in a child.
         using var child = new Pool(1);
@@ -799,7 +800,7 @@ public abstract class PoolContractTests
     }
 
     [Fact]
-    public void Map_ManyLargeArraysInFlight_EachComesBackToItsPlace()
+    public virtual void Map_ManyLargeArraysInFlight_EachComesBackToItsPlace()
     {
         // Several 3 MB arguments and results in flight per worker at once, more in all than a ring holds.
         using var pool = CreatePool(2);
@@ -815,7 +816,7 @@ public abstract class PoolContractTests
     }
 
     [Fact]
-    public void Options_Invalid_OneExceptionListsEveryProblem()
+    public virtual void Options_Invalid_OneExceptionListsEveryProblem()
     {
         var ex = Assert.Throws<ArgumentException>(() => CreatePool(new PoolOptions { Processes = 0, MaxTasksPerChild = -1, InitArgs = ["x"] }));
         Assert.Contains("Processes must be at least 1", ex.Message);
@@ -943,7 +944,7 @@ public abstract class PoolContractTests
     }
 
     [Fact]
-    public void ImapUnordered_LeftAfterTheFirstResult_DropsTheTasksNotYetStarted()
+    public virtual void ImapUnordered_LeftAfterTheFirstResult_DropsTheTasksNotYetStarted()
     {
         // The guide's "first result" pattern: after First(), the call's other tasks are not wanted.
         using var gate = new Gate();

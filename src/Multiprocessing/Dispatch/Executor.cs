@@ -61,6 +61,10 @@ internal abstract class Executor
     {
     }
 
+    /// <summary>What an automatic chunk aims to cost in a worker once the function's cost is known: small enough that
+    /// chunks balance over the workers, large enough that per-chunk costs vanish (a cluster's are a network round trip).</summary>
+    public virtual TimeSpan ChunkTarget => TimeSpan.FromMilliseconds(10);
+
     /// <summary>What one task of this function has cost in a worker, in ticks, when measured (for the automatic chunksize).</summary>
     public virtual double? MeasuredTicksPerTask(int functionId) => null;
 

@@ -9,7 +9,7 @@ namespace Multiprocessing.Functions;
 /// token, its generic arguments, and whether it needs the compiler's singleton closure instance (a lambda
 /// that captures nothing). The worker resolves it once and afterwards it is named by a small integer.
 /// </summary>
-internal sealed class FunctionDescriptor
+internal sealed record FunctionDescriptor
 {
     private const BindingFlags AllMembers = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
 

@@ -43,6 +43,20 @@ internal abstract class ProcessChunk(Job job, long start, int count, int functio
 
     private List<string>? _attempts;
 
+    /// <summary>
+    /// Reads a Result frame's body (its <see cref="Protocol.Messages.ResultHeader"/> already read) and hands the
+    /// results to the job: the serialized part with the frame's out-of-band blobs in scope.
+    /// </summary>
+    public virtual void DeliverBody(IPoolSerializer serializer, ReadOnlyMemory<byte> body, in Protocol.Messages.ResultHeader header)
+    {
+        const int at = Protocol.Messages.ResultHeader.Size;
+        int blobLength = header.BlobLength;
+        using (OutOfBandBlobs.Read(body[(body.Length - blobLength)..]))
+        {
+            Deliver(serializer, body.Slice(at, header.ResultLength), header.FailureCount, body[(at + header.ResultLength)..(body.Length - blobLength)]);
+        }
+    }
+
     /// <summary>Reads a Result frame's results and failures and hands them to the job.</summary>
     public abstract void Deliver(IPoolSerializer serializer, ReadOnlyMemory<byte> results, int failureCount, ReadOnlyMemory<byte> failures);
 

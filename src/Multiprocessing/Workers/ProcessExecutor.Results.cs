@@ -94,18 +94,8 @@ internal sealed partial class ProcessExecutor
             throw new InvalidDataException($"Corrupt stream: a Result frame of {body.Length} bytes whose header does not fit it.");
         }
 
-        int resultLength = header.ResultLength;
-        int blobLength = header.BlobLength;
-        const int at = ResultHeader.Size;
-        ProcessChunk? chunk = Settle(worker, header.ChunkId, header.ElapsedTicks);
-        if (chunk is not null)
-        {
-            // Large arrays of the results follow the frame's serialized part (its blob section).
-            using (OutOfBandBlobs.Read(body[(body.Length - blobLength)..]))
-            {
-                chunk.Deliver(_serializer, body.Slice(at, resultLength), header.FailureCount, body[(at + resultLength)..(body.Length - blobLength)]);
-            }
-        }
+        // Large arrays of the results follow the frame's serialized part (its blob section).
+        Settle(worker, header.ChunkId, header.ElapsedTicks)?.DeliverBody(_serializer, body, header);
     }
 
     /// <summary>

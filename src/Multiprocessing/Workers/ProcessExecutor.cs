@@ -47,14 +47,14 @@ internal sealed partial class ProcessExecutor : Executor
     private readonly byte[] _initBody;
     private readonly Queue<ProcessChunk> _pending = new();
     private readonly List<WorkerProcess> _workers = [];
-    private readonly ConcurrentDictionary<(System.Reflection.MethodInfo, Type, Type?), (int Id, FunctionDescriptor Descriptor)> _functions = new();
+    private readonly FunctionTable _functions;
+    private readonly ConcurrentDictionary<string, int> _serializedFunctions = new();
     private readonly ManualResetEventSlim _allExited = new(false);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeProvider _time;
     private readonly Dictionary<int, TaskCost> _costs = [];
     private int _target;
     private ITimer? _watchdog;
-    private int _nextFunctionId;
     private long _nextChunkId;
     private int _nextWorkerIndex;
     private bool _closed;
@@ -71,6 +71,7 @@ internal sealed partial class ProcessExecutor : Executor
         _time = options.TimeProvider;
         _target = options.EffectiveProcesses;
         _serializer = options.Serializer ?? new MessagePackPoolSerializer();
+        _functions = new FunctionTable(_serializer);
         Type serializerType = _serializer.GetType();
         if (serializerType.GetConstructor(Type.EmptyTypes) is null || serializerType.AssemblyQualifiedName is null)
         {
@@ -217,28 +218,7 @@ internal sealed partial class ProcessExecutor : Executor
     private Microsoft.Extensions.Logging.ILogger Logger => _options.EffectiveLogger;
 
     public override FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName)
-    {
-        var key = (user.Method, user.GetType(), user.Target?.GetType());
-        if (!_functions.TryGetValue(key, out var entry))
-        {
-            var descriptor = FunctionDescriptor.Create(user, parameterName);
-            foreach (var t in new[] { typeof(TArgs), typeof(TResult) })
-            {
-                try
-                {
-                    _serializer.EnsureSupported(t);
-                }
-                catch (NotSupportedException ex)
-                {
-                    throw new ArgumentException($"{descriptor.DisplayName}: {ex.Message} Arguments and results must be serializable to cross to a worker process.", parameterName, ex);
-                }
-            }
-
-            entry = _functions.GetOrAdd(key, _ => (Interlocked.Increment(ref _nextFunctionId), descriptor));
-        }
-
-        return new FunctionHandle<TArgs, TResult>(user, invoke, entry.Descriptor, entry.Id);
-    }
+        => _functions.Prepare(user, invoke, parameterName);
 
     public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start, bool oneCall = false)
     {
@@ -277,6 +257,17 @@ internal sealed partial class ProcessExecutor : Executor
         }
 
         return new ProcessChunk<TResult>(job, start, items.Length, function.Id, function.Descriptor!, payload) { Blobs = blobs };
+    }
+
+    /// <summary>
+    /// A chunk whose arguments arrived serialized (a cluster's silo): the function is named by its descriptor, given an
+    /// id once per distinct function like <see cref="Prepare"/> does for delegates.
+    /// </summary>
+    public SerializedChunk CreateSerializedChunk(FunctionDescriptor descriptor, byte[] payload, int count, SerializedJob job)
+    {
+        string key = string.Join('\n', descriptor.DelegateType, descriptor.DeclaringType, descriptor.MethodToken, string.Join('\t', descriptor.MethodGenericArguments), descriptor.NeedsClosureInstance, descriptor.ModuleVersionId);
+        int id = _serializedFunctions.GetOrAdd(key, _ => _functions.NextId());
+        return new SerializedChunk(job, count, id, descriptor, payload);
     }
 
     public override void Close()

@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Hosting;
+
+namespace Multiprocessing.Tests.Cluster;
+
+/// <summary>
+/// A 3-silo cluster of separate OS processes on loopback (free ports, tuned membership; silo 0 is the primary,
+/// holding the development membership table) and a client in the test process, shared by the cluster tests.
+/// Each silo is this test assembly run as <see cref="SiloProgram"/>, with a local pool of one worker process.
+/// </summary>
+public sealed class ClusterFixture : IDisposable
+{
+    public const int Silos = 3;
+
+    private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly string _clusterId = "mp-tests-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly int[] _siloPorts = new int[Silos];
+    private readonly int[] _gatewayPorts = new int[Silos];
+    private readonly Process?[] _silos = new Process?[Silos];
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly IHost _client;
+
+    public ClusterFixture()
+    {
+        var ports = FreePorts(2 * Silos);
+        for (int i = 0; i < Silos; i++)
+        {
+            _siloPorts[i] = ports[2 * i];
+            _gatewayPorts[i] = ports[(2 * i) + 1];
+        }
+
+        try
+        {
+            // The primary first: the others join through it.
+            Start(0).Wait(s_readyTimeout);
+            Task.WaitAll([.. Enumerable.Range(1, Silos - 1).Select(Start)], s_readyTimeout);
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.UseOrleansClient(c => c.UseLocalhostClustering(_gatewayPorts, _clusterId, _clusterId));
+            _client = builder.Build();
+            _client.StartAsync().WaitAsync(s_readyTimeout).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public IClusterClient Client => _client.Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>The silo process at <paramref name="index"/> (null while killed).</summary>
+    public int? ProcessId(int index) => _silos[index] is { HasExited: false } p ? p.Id : null;
+
+    /// <summary>Whether a silo address (parsable form, <c>127.0.0.1:port@generation</c>) is the silo at <paramref name="index"/>.</summary>
+    public bool IsSilo(string address, int index) => address.Contains($":{_siloPorts[index]}@", StringComparison.Ordinal);
+
+    /// <summary>SIGKILLs the silo at <paramref name="index"/> and its workers' process group stays to its pool's own death watch.</summary>
+    public void Kill(int index)
+    {
+        var p = _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
+        p.Kill();
+        p.WaitForExit(10_000);
+        _silos[index] = null;
+        p.Dispose();
+    }
+
+    /// <summary>Starts the silo at <paramref name="index"/> again on its ports; completes once it has joined.</summary>
+    public Task Start(int index)
+    {
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(typeof(SiloProgram).Assembly.Location);
+        info.ArgumentList.Add("silo");
+        info.ArgumentList.Add(_clusterId);
+        info.ArgumentList.Add(_siloPorts[0].ToString());
+        info.ArgumentList.Add(_siloPorts[index].ToString());
+        info.ArgumentList.Add(_gatewayPorts[index].ToString());
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == SiloProgram.ReadyLine)
+            {
+                ready.TrySetResult();
+            }
+            else if (e.Data is not null)
+            {
+                Note($"silo {index}: {e.Data}");
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Note($"silo {index} stderr: {e.Data}");
+            }
+        };
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"Silo {index} exited before it was ready:{Environment.NewLine}{string.Join(Environment.NewLine, _output.TakeLast(30))}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _silos[index] = process;
+        return ready.Task;
+    }
+
+    /// <summary>The silos' last lines of output, for a failing test's message.</summary>
+    public string RecentOutput => string.Join(Environment.NewLine, _output.TakeLast(40));
+
+    public void Dispose()
+    {
+        try
+        {
+            _client?.StopAsync().WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or OrleansException)
+        {
+        }
+
+        _client?.Dispose();
+        for (int i = Silos - 1; i >= 0; i--)
+        {
+            if (_silos[i] is { } p)
+            {
+                try
+                {
+                    p.Kill(entireProcessTree: true);
+                    p.WaitForExit(10_000);
+                }
+                catch (InvalidOperationException)
+                {
+                }
+
+                p.Dispose();
+                _silos[i] = null;
+            }
+        }
+    }
+
+    private void Note(string line)
+    {
+        _output.Enqueue(line);
+        while (_output.Count > 200 && _output.TryDequeue(out _))
+        {
+        }
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var sockets = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                sockets.Add(s);
+            }
+
+            return [.. sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
+        }
+        finally
+        {
+            foreach (var s in sockets)
+            {
+                s.Dispose();
+            }
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
