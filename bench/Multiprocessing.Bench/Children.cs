@@ -304,22 +304,11 @@ internal static class Children
     public static Figures Variant(Workload w, string column, Settings s)
     {
         var info = Self([VariantFlag, w.Id, column, s.Quick ? "quick" : "full", s.Processes.ToString(CultureInfo.InvariantCulture), s.WorkDirectory, s.RepoRoot, .. w.State is { } state ? new[] { state } : []]);
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        using var child = Process.Start(info) ?? throw new InvalidOperationException($"The {w.Id} child did not start.");
-        var stdout = child.StandardOutput.ReadToEndAsync();
-        var stderr = child.StandardError.ReadToEndAsync();
-        if (!child.WaitForExit(s.CallTimeout))
+        var (exitCode, stdout, stderr) = BoundedRun.Run(info, s.CallTimeout, $"The {w.Id} child");
+        string? line = stdout.Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('{'));
+        if (exitCode != 0 || line is null)
         {
-            child.Kill(entireProcessTree: true);
-            throw new TimeoutException($"TIMEOUT after {s.CallTimeout.TotalSeconds:F0} s");
-        }
-
-        child.WaitForExit();
-        string? line = stdout.Result.Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('{'));
-        if (child.ExitCode != 0 || line is null)
-        {
-            string why = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? $"exit {child.ExitCode}";
+            string why = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? $"exit {exitCode}";
             throw new InvalidOperationException(why.StartsWith("FAILED", StringComparison.Ordinal) || why.StartsWith("TIMEOUT", StringComparison.Ordinal) ? why : "FAILED: " + why);
         }
 

@@ -107,20 +107,11 @@ internal sealed class PythonRunner
             info.ArgumentList.Add(a);
         }
 
-        using var p = Process.Start(info) ?? throw new InvalidOperationException("python did not start");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"TIMEOUT after {timeout.TotalSeconds:F0} s");
-        }
-
-        p.WaitForExit();
-        string? last = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+        var (exitCode, stdout, stderr) = BoundedRun.Run(info, timeout, "python");
+        string? last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
         if (last is null)
         {
-            throw new InvalidOperationException($"pool_bench.py printed nothing (exit {p.ExitCode}): {stderr.Result.Trim().Split('\n').LastOrDefault()}");
+            throw new InvalidOperationException($"pool_bench.py printed nothing (exit {exitCode}): {stderr.Trim().Split('\n').LastOrDefault()}");
         }
 
         JsonElement json = JsonDocument.Parse(last).RootElement.Clone();

@@ -50,28 +50,19 @@ internal sealed partial class MainJobWorkload : Workload
     /// <summary>Runs <c>dotnet ARGS</c> in the repository root; its standard output, or an exception saying why not.</summary>
     private static string Dotnet(Settings s, TimeSpan timeout, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = s.RepoRoot };
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = s.RepoRoot };
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);
         }
 
-        using var p = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
+        var (exitCode, stdout, stderr) = BoundedRun.Run(info, timeout, "dotnet");
+        if (exitCode != 0)
         {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"TIMEOUT after {timeout.TotalSeconds:F0} s");
+            throw new InvalidOperationException($"FAILED: dotnet {string.Join(' ', args)} (exit {exitCode}): {(stdout + stderr).Trim().Split('\n').LastOrDefault()}");
         }
 
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"FAILED: dotnet {string.Join(' ', args)} (exit {p.ExitCode}): {(stdout.Result + stderr.Result).Trim().Split('\n').LastOrDefault()}");
-        }
-
-        return stdout.Result;
+        return stdout;
     }
 
     private Figures Run(Settings s)
