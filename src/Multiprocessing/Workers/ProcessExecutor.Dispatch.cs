@@ -175,6 +175,25 @@ internal sealed partial class ProcessExecutor
     }
 
     /// <summary>
+    /// Under the lock: chunks taken back from a worker (lost, or a revoke granted) go before everything pending,
+    /// in their order: they were dispatched first, and Imap's order and read-ahead wait on them.
+    /// </summary>
+    private void RequeueAtFront(IEnumerable<ProcessChunk> chunks)
+    {
+        ProcessChunk[] rest = [.. _pending];
+        _pending.Clear();
+        foreach (var c in chunks)
+        {
+            _pending.Enqueue(c);
+        }
+
+        foreach (var c in rest)
+        {
+            _pending.Enqueue(c);
+        }
+    }
+
+    /// <summary>
     /// Under the lock, with nothing pending: for each idle worker not already promised a chunk being asked
     /// back, the newest chunk that waits (not yet begun) behind another on a busy worker, marked as revoking.
     /// Its worker gives it back if it has not begun it (<see cref="OnRevoked"/> queues it again, and the idle

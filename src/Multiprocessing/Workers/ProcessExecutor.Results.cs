@@ -123,13 +123,7 @@ internal sealed partial class ProcessExecutor
             worker.InFlight.Remove(id);
             worker.QueuedTicks -= chunk.EstimatedTicks;
             worker.ChunksAssigned--;
-            var rest = _pending.ToArray();
-            _pending.Clear();
-            _pending.Enqueue(chunk);
-            foreach (var c in rest)
-            {
-                _pending.Enqueue(c);
-            }
+            RequeueAtFront([chunk]);
         }
     }
 

@@ -537,12 +537,7 @@ internal sealed partial class ProcessExecutor
 
             if (decision.Requeue.Count > 0)
             {
-                var requeue = new Queue<ProcessChunk>(decision.Requeue.Select(ById).Concat(_pending));
-                _pending.Clear();
-                foreach (var c in requeue)
-                {
-                    _pending.Enqueue(c);
-                }
+                RequeueAtFront(decision.Requeue.Select(ById));
             }
 
             failed.AddRange(decision.Fail.Select(f => ById(f.Id)));
