@@ -24,6 +24,31 @@ public abstract partial class PoolBase
 
         // Python's map reads the whole input first too: the length decides the chunk size.
         TArgs[] items = iterable as TArgs[] ?? [.. iterable];
+        var result = new AsyncResult<IReadOnlyList<TResult>>(_callbacks, callback, errorCallback);
+        var job = new ListJob<TResult, IReadOnlyList<TResult>>(items.Length, result, static r => r)
+        {
+            Progress = progress is null ? null : new ProgressReporter(progress, items.Length, Options.TimeProvider),
+        };
+        if (items.Length == 0)
+        {
+            return result;
+        }
+
+        var chunks = CutIntoChunks(function, items, chunksize, job, mayKeepItems: !ReferenceEquals(items, iterable));
+        Trace(job, "Map", func, items.Length);
+        Submit(chunks);
+        WireCancellation(job, result, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// A known list cut into chunks (a Map's, or a task's follow-up Map): <paramref name="chunksize"/>, or the
+    /// automatic size, guided while the function's cost is unknown. Every chunk is made (serialized) before any is
+    /// queued: bad input throws here and nothing runs. When <paramref name="mayKeepItems"/> is false, items is the
+    /// caller's own array, which a chunk must not hold.
+    /// </summary>
+    internal List<Chunk> CutIntoChunks<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, int? chunksize, Job<TResult> job, bool mayKeepItems)
+    {
         bool measured = false;
         int size = chunksize ?? AutoChunksize(items.Length, function, out measured);
 
@@ -34,31 +59,17 @@ public abstract partial class PoolBase
         // Once it is measured a chunk holds ~10 ms of work at most, so a last chunk cannot keep the other
         // workers waiting long, and shrinking would only add per-chunk costs for cheap tasks.
         bool guided = chunksize is null && !measured;
-        var result = new AsyncResult<IReadOnlyList<TResult>>(_callbacks, callback, errorCallback);
-        var job = new ListJob<TResult, IReadOnlyList<TResult>>(items.Length, result, static r => r)
-        {
-            Progress = progress is null ? null : new ProgressReporter(progress, items.Length),
-        };
-        if (items.Length == 0)
-        {
-            return result;
-        }
-
-        // Every chunk is made (serialized) before any is queued: bad input throws here and nothing runs.
         var chunks = new List<Chunk>((items.Length + size - 1) / size);
         int start = 0;
         while (start < items.Length)
         {
             int count = Math.Min(items.Length - start, guided ? GuidedChunk(items.Length - start, size) : size);
-            TArgs[] slice = start == 0 && count == items.Length && !ReferenceEquals(items, iterable) ? items : items[start..(start + count)];
+            TArgs[] slice = start == 0 && count == items.Length && mayKeepItems ? items : items[start..(start + count)];
             chunks.Add(_executor.CreateChunk(function, slice, job, start));
             start += count;
         }
 
-        Trace(job, "Map", func, items.Length);
-        Submit(chunks);
-        WireCancellation(job, result, cancellationToken);
-        return result;
+        return chunks;
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ public abstract partial class PoolBase : IPool
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _callbacks = new CallbackQueue(this, static (pool, exception, isError) => ((PoolBase)pool).OnCallbackFailed(exception, isError));
+        _callbacks = new CallbackQueue(this, static (pool, exception, isError) => ((PoolBase)pool).OnCallbackFailed(exception, isError), options.Logger);
         _executor = createExecutor(options);
         _executor.Owner = this;
         Diagnostics.PoolTelemetry.Register(this);
@@ -259,7 +259,14 @@ public abstract partial class PoolBase : IPool
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Console.Error.WriteLine($"Multiprocessing: the CallbackFailed handler threw {ex.GetType().Name}: {ex.Message}");
+            if (Options.Logger is { } logger)
+            {
+                Diagnostics.PoolLog.CallbackFailed(logger, ex, "CallbackFailed handler");
+            }
+            else
+            {
+                Console.Error.WriteLine($"Multiprocessing: the CallbackFailed handler threw {ex.GetType().Name}: {ex.Message}");
+            }
         }
     }
 

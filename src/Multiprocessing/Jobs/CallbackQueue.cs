@@ -11,6 +11,7 @@ internal sealed class CallbackQueue : IDisposable
 {
     private readonly BlockingCollection<Entry> _queue = [];
     private readonly Action<object, Exception, bool> _onFailure;
+    private readonly Microsoft.Extensions.Logging.ILogger? _logger;
 
     // Weak: the callback thread must not keep a pool dropped without Dispose from being collected.
     private readonly WeakReference<object> _owner;
@@ -19,10 +20,12 @@ internal sealed class CallbackQueue : IDisposable
 
     /// <param name="owner">Passed to <paramref name="onFailure"/>; held weakly.</param>
     /// <param name="onFailure">Reports a callback's exception (true: an error callback); a static delegate, so it roots nothing.</param>
-    public CallbackQueue(object owner, Action<object, Exception, bool> onFailure)
+    /// <param name="logger">The application's logger, for a failure once the owner is gone; null: standard error.</param>
+    public CallbackQueue(object owner, Action<object, Exception, bool> onFailure, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         _owner = new WeakReference<object>(owner);
         _onFailure = onFailure;
+        _logger = logger;
         _thread = new Lazy<Thread>(() =>
         {
             var t = new Thread(Run) { IsBackground = true, Name = "Multiprocessing callbacks" };
@@ -106,6 +109,10 @@ internal sealed class CallbackQueue : IDisposable
             if (_owner.TryGetTarget(out var owner))
             {
                 _onFailure(owner, ex, isError);
+            }
+            else if (_logger is not null)
+            {
+                Diagnostics.PoolLog.CallbackFailed(_logger, ex, isError ? "error callback of a collected pool" : "callback of a collected pool");
             }
             else
             {

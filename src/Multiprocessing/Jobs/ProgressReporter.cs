@@ -1,17 +1,14 @@
-using System.Diagnostics;
-
 namespace Multiprocessing.Jobs;
 
 /// <summary>
 /// Counts a call's settled items and reports to its sink at a bounded rate (every 100 ms at most, plus a
 /// final report). Called from reader threads; counters are <see cref="Interlocked"/>, and only the thread
-/// that wins the time slot reports.
+/// that wins the time slot reports. Time is the pool's clock, so tests can move it.
 /// </summary>
-internal sealed class ProgressReporter(IProgress<PoolProgress> sink, long? total)
+internal sealed class ProgressReporter(IProgress<PoolProgress> sink, long? total, TimeProvider time)
 {
-    private static readonly long s_interval = Stopwatch.Frequency / 10;
-
-    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly long _interval = time.TimestampFrequency / 10;
+    private readonly long _started = time.GetTimestamp();
     private long _completed;
     private long _failed;
     private long _total = total ?? -1;
@@ -28,9 +25,9 @@ internal sealed class ProgressReporter(IProgress<PoolProgress> sink, long? total
             return;
         }
 
-        long now = Stopwatch.GetTimestamp();
+        long now = time.GetTimestamp();
         long next = Volatile.Read(ref _nextReport);
-        if (now >= next && Interlocked.CompareExchange(ref _nextReport, now + s_interval, next) == next)
+        if (now >= next && Interlocked.CompareExchange(ref _nextReport, now + _interval, next) == next)
         {
             sink.Report(Snapshot());
         }
@@ -57,6 +54,6 @@ internal sealed class ProgressReporter(IProgress<PoolProgress> sink, long? total
     private PoolProgress Snapshot()
     {
         long total = Volatile.Read(ref _total);
-        return new PoolProgress(Volatile.Read(ref _completed), Volatile.Read(ref _failed), total >= 0 ? total : null, Stopwatch.GetElapsedTime(_started));
+        return new PoolProgress(Volatile.Read(ref _completed), Volatile.Read(ref _failed), total >= 0 ? total : null, time.GetElapsedTime(_started));
     }
 }

@@ -77,14 +77,9 @@ internal sealed partial class ProcessExecutor
         var function = Prepare(d, (Func<TArgs, TResult>)invoker, "func");
         var result = new AsyncResult<IReadOnlyList<TResult>>(null, null, null);
         var job = new ListJob<TResult, IReadOnlyList<TResult>>(items.Length, result, static r => r);
-        // The same automatic rule as a Map in the parent (Python's cap, the measured cost, the upper bound).
-        int size = chunksize > 0 ? chunksize : Owner is { } pool ? pool.AutoChunksize(items.Length, function) : Math.Max(1, (items.Length + (Processes * 4) - 1) / (Processes * 4));
-        var chunks = new List<Chunk>();
-        for (int start = 0; start < items.Length; start += size)
-        {
-            chunks.Add(CreateChunk(function, items[start..Math.Min(items.Length, start + size)], job, start));
-        }
-
+        // Cut exactly as a Map in the parent (Python's cap, the measured cost, guided chunks, the upper bound).
+        var pool = Owner ?? throw new ObjectDisposedException(nameof(Pool), "The pool that ran this task is gone.");
+        var chunks = pool.CutIntoChunks(function, items, chunksize > 0 ? chunksize : null, job, mayKeepItems: true);
         result.AsTask().ContinueWith(
             t =>
             {

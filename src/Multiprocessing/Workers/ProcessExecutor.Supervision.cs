@@ -14,7 +14,9 @@ internal sealed partial class ProcessExecutor
     /// <summary>
     /// The task timeout: a worker whose current task started too long ago is killed. Reading the status
     /// slot costs nothing in the worker, and killing the process is the only way to stop a task that
-    /// never yields (a tight loop, native code).
+    /// never yields (a tight loop, native code). The time a task has run is the pool's clock since the watchdog
+    /// first saw its start stamp, backdated by the stamp's age on the tick count both processes share, so the
+    /// limit is kept to the tick as before and a test can move the clock.
     /// </summary>
     private void KillOverdueWorkers()
     {
@@ -23,13 +25,14 @@ internal sealed partial class ProcessExecutor
         lock (_gate)
         {
             AssertInvariants();
+            long now = _time.GetTimestamp();
             foreach (var w in _workers)
             {
                 if (w.State is WorkerState.Ready or WorkerState.Retiring && w.InFlight.Count > 0 && w.TimedOutChunk == 0)
                 {
                     long running = w.Status.RunningChunk;
                     if (running != 0 && w.InFlight.TryGetValue(running, out var chunk) && (chunk.TimeoutOverride ?? _options.TaskTimeout) is { } limit
-                        && Environment.TickCount64 - w.Status.StartedAt > (long)limit.TotalMilliseconds)
+                        && RunningFor(w, running, now, limit) > limit)
                     {
                         w.TimedOutChunk = running;
                         w.RecordExit(WorkerExit.KilledForTimeout);
@@ -50,6 +53,20 @@ internal sealed partial class ProcessExecutor
         {
             w.Kill();
         }
+    }
+
+    /// <summary>Under the lock: how long the worker's current task has run, by the pool's clock.</summary>
+    private TimeSpan RunningFor(WorkerProcess w, long running, long now, TimeSpan limit)
+    {
+        long stamp = w.Status.StartedAt;
+        if (w.WatchedTask.Chunk != running || w.WatchedTask.Stamp != stamp)
+        {
+            // A task not seen before (a new chunk, or the worker restamped for its next item).
+            long ageMs = Math.Clamp(Environment.TickCount64 - stamp, 0, (long)limit.TotalMilliseconds);
+            w.WatchedTask = (running, stamp, now - (ageMs * _time.TimestampFrequency / 1000));
+        }
+
+        return _time.GetElapsedTime(w.WatchedTask.StartedAt, now);
     }
 
     /// <summary>

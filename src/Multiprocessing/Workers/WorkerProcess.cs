@@ -68,6 +68,10 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>The chunk whose task ran past the timeout, when the watchdog killed this worker for it.</summary>
     public long TimedOutChunk { get; set; }
 
+    /// <summary>The task the watchdog last saw running (chunk id and the worker's start stamp) and when it saw it
+    /// start, on the pool's clock (under the executor's lock).</summary>
+    public (long Chunk, long Stamp, long StartedAt) WatchedTask { get; set; }
+
     public Socket? Socket { get; private set; }
 
     /// <summary>The shared-memory rings for large frames, when the machine has them.</summary>
