@@ -36,6 +36,31 @@ public sealed class SupervisionClockTests
     }
 
     [Fact]
+    public void TaskTimeout_FakeClockMovedPastIt_KillsTheWorkerAndFailsTheTask()
+    {
+        var clock = new FakeTimeProvider();
+        using var gate = new Gate();
+        using var pool = new Pool(new PoolOptions { Processes = 1, TaskTimeout = Long, TimeProvider = clock });
+        int pid = pool.Apply(Tasks.WorkerPid, 0);
+        var running = pool.ApplyAsync(CancelTasks.IgnoreCancellation, gate.Path, CancellationToken.None);
+        Assert.True(Gate.WaitOpen(gate.Path + ".started", Timeout), "the task never started");
+
+        // A minute on the pool's clock: the watchdog has seen the task start, and it is not overdue.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        using var worker = Process.GetProcessById(pid);
+        Assert.False(worker.HasExited);
+        Assert.False(running.IsReady);
+
+        // The limit passes on the pool's clock (the real one moved only seconds): the worker is killed for it.
+        clock.Advance(Long);
+        var error = Assert.Throws<TaskTimeoutException>(() => running.Get(Timeout));
+        Assert.Equal(Long, error.Timeout);
+        Assert.True(worker.WaitForExit(Timeout), "the worker was not killed");
+        Assert.NotEqual(pid, pool.Apply(Tasks.WorkerPid, 0));
+        File.Delete(gate.Path + ".started");
+    }
+
+    [Fact]
     public void WorkerStartTimeout_FakeClockMovedPastIt_KillsTheStuckWorkerAndBreaksThePool()
     {
         var clock = new FakeTimeProvider();
