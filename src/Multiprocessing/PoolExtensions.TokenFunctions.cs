@@ -211,98 +211,98 @@ public static partial class PoolExtensions
     public static AsyncResult<IReadOnlyList<TResult>> MapAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, ValueTask<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitMap(PoolFunctions.OfValueTask(func), WithToken(iterable, cancellationToken), chunksize, callback, errorCallback, progress, cancellationToken);
 
-    /// <summary>Applies <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in input order as they arrive: Python's <c>imap()</c>.</summary>
+    /// <summary>Applies <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in input order as they arrive: Python's <c>imap()</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/tokenFunc/*|docs/item/*|docs/result/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsImap/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IEnumerable<TResult> Imap<T, TResult>(this IPool pool, Func<T, CancellationToken, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.Of(func), WithToken(iterable, cancellationToken), ordered: true, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in completion order as they arrive: Python's <c>imap_unordered()</c>.</summary>
+    /// <summary>Applies <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in completion order as they arrive: Python's <c>imap_unordered()</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/tokenFunc/*|docs/item/*|docs/result/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsUnordered/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IEnumerable<TResult> ImapUnordered<T, TResult>(this IPool pool, Func<T, CancellationToken, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.Of(func), WithToken(iterable, cancellationToken), ordered: false, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in input order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in input order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/tokenFunc/*|docs/item/*|docs/result/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsImap/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IAsyncEnumerable<TResult> ImapAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.Of(func), WithToken(iterable, cancellationToken), ordered: true, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/tokenFunc/*|docs/item/*|docs/result/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsUnordered/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, TResult> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.Of(func), WithToken(iterable, cancellationToken), ordered: false, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument,; the results in input order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument; the results in input order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/tokenFunc/*|docs/item/*|docs/result/*|docs/asyncStreamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsImap/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IAsyncEnumerable<TResult> ImapAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, TResult> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.Of(func), WithToken(iterable, cancellationToken), ordered: true, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument,; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/tokenFunc/*|docs/item/*|docs/result/*|docs/asyncStreamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsUnordered/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, TResult> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.Of(func), WithToken(iterable, cancellationToken), ordered: false, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in input order as they arrive: Python's <c>imap()</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in input order as they arrive: Python's <c>imap()</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsImap/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     [OverloadResolutionPriority(1)]
     public static IEnumerable<TResult> Imap<T, TResult>(this IPool pool, Func<T, CancellationToken, Task<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfTask(func), WithToken(iterable, cancellationToken), ordered: true, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in completion order as they arrive: Python's <c>imap_unordered()</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in completion order as they arrive: Python's <c>imap_unordered()</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsUnordered/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     [OverloadResolutionPriority(1)]
     public static IEnumerable<TResult> ImapUnordered<T, TResult>(this IPool pool, Func<T, CancellationToken, Task<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfTask(func), WithToken(iterable, cancellationToken), ordered: false, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in input order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in input order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsImap/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     [OverloadResolutionPriority(1)]
     public static IAsyncEnumerable<TResult> ImapAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, Task<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfTask(func), WithToken(iterable, cancellationToken), ordered: true, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsUnordered/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     [OverloadResolutionPriority(1)]
     public static IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, Task<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfTask(func), WithToken(iterable, cancellationToken), ordered: false, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument,; the results in input order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument; the results in input order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/asyncStreamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsImap/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     [OverloadResolutionPriority(1)]
     public static IAsyncEnumerable<TResult> ImapAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, Task<TResult>> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfTask(func), WithToken(iterable, cancellationToken), ordered: true, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument,; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/asyncStreamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsUnordered/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     [OverloadResolutionPriority(1)]
     public static IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, Task<TResult>> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfTask(func), WithToken(iterable, cancellationToken), ordered: false, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in input order as they arrive: Python's <c>imap()</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in input order as they arrive: Python's <c>imap()</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsImap/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IEnumerable<TResult> Imap<T, TResult>(this IPool pool, Func<T, CancellationToken, ValueTask<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfValueTask(func), WithToken(iterable, cancellationToken), ordered: true, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in completion order as they arrive: Python's <c>imap_unordered()</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in completion order as they arrive: Python's <c>imap_unordered()</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsUnordered/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IEnumerable<TResult> ImapUnordered<T, TResult>(this IPool pool, Func<T, CancellationToken, ValueTask<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfValueTask(func), WithToken(iterable, cancellationToken), ordered: false, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in input order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in input order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsImap/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IAsyncEnumerable<TResult> ImapAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, ValueTask<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfValueTask(func), WithToken(iterable, cancellationToken), ordered: true, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument,; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of a lazily read input, passing it the pool's cancellation token as its last argument; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/streamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsUnordered/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, ValueTask<TResult>> func, IEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfValueTask(func), WithToken(iterable, cancellationToken), ordered: false, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument,; the results in input order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument; the results in input order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/asyncStreamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsImap/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IAsyncEnumerable<TResult> ImapAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, ValueTask<TResult>> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfValueTask(func), WithToken(iterable, cancellationToken), ordered: true, chunksize, progress, cancellationToken);
 
-    /// <summary>Applies the async <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument,; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
+    /// <summary>Applies the async <paramref name="func"/> to every item of an asynchronous input, passing it the pool's cancellation token as its last argument; the results in completion order as they arrive, for <c>await foreach</c>.</summary>
     /// <include file='PoolDocs.xml' path='docs/pool/*|docs/asyncTokenFunc/*|docs/item/*|docs/asyncResult/*|docs/asyncStreamItems/*|docs/chunksize/*|docs/progress/*|docs/token/*|docs/returnsUnordered/*|docs/issue/*|docs/chunked/*|docs/cancelledAtCall/*'/>
     public static IAsyncEnumerable<TResult> ImapUnorderedAsync<T, TResult>(this IPool pool, Func<T, CancellationToken, ValueTask<TResult>> func, IAsyncEnumerable<T> iterable, int? chunksize = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default)
         => Core(pool).SubmitStream(PoolFunctions.OfValueTask(func), WithToken(iterable, cancellationToken), ordered: false, chunksize, progress, cancellationToken);

@@ -1,5 +1,6 @@
 using MessagePack;
 using Multiprocessing.Protocol;
+using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
 
 namespace Multiprocessing.Worker;
@@ -12,7 +13,7 @@ internal static class ErrorFrame
         int frame = FrameWriter.Begin(output, kind);
         if (chunkId is { } id)
         {
-            FrameWriter.Int64(output, id);
+            IdHeader.Write(output, id);
         }
 
         var writer = new MessagePackWriter(output);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using MessagePack;
 using Multiprocessing.Functions;
@@ -65,10 +64,14 @@ internal sealed class RemoteTaskPool(Action<PooledBufferWriter> send, IPoolSeria
     /// <summary>Called by the worker's reader thread with a SubmitResult body.</summary>
     public void Complete(ReadOnlySpan<byte> body)
     {
-        long id = BinaryPrimitives.ReadInt64LittleEndian(body);
-        if (_pending.TryRemove(id, out var reply))
+        if (!IdHeader.TryRead(body, out IdHeader header))
         {
-            reply.TrySetResult((body[8] == 1, body[9..].ToArray()));
+            throw IdHeader.Corrupt(FrameKind.SubmitResult, body.Length);
+        }
+
+        if (_pending.TryRemove(header.Id, out var reply))
+        {
+            reply.TrySetResult((header.Flag, body[IdHeader.FlaggedSize..].ToArray()));
         }
     }
 }

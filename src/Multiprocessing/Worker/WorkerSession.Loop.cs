@@ -117,17 +117,16 @@ internal sealed partial class WorkerSession
                 if (kind == FrameKind.Cancel)
                 {
                     // Handled here, not in the queue: the main thread is busy running the very task to stop.
-                    _cancellation.Cancel(BinaryPrimitives.ReadInt64LittleEndian(body.Span));
+                    _cancellation.Cancel(IdHeader.TryRead(body.Span, out long cancelled) ? cancelled : throw IdHeader.Corrupt(kind, body.Length));
                     continue;
                 }
 
                 if (kind == FrameKind.Revoke)
                 {
                     // Answered here at once: the main thread is busy with the chunk the revoked one waits behind.
-                    long id = BinaryPrimitives.ReadInt64LittleEndian(body.Span);
+                    long id = IdHeader.TryRead(body.Span, out long revoke) ? revoke : throw IdHeader.Corrupt(kind, body.Length);
                     int frame = FrameWriter.Begin(answers, FrameKind.Revoked);
-                    FrameWriter.Int64(answers, id);
-                    answers.Write([_cancellation.Revoke(id) ? (byte)1 : (byte)0]);
+                    IdHeader.Write(answers, id, _cancellation.Revoke(id));
                     FrameWriter.End(answers, frame);
                     _wire.SendNow(answers);
                     continue;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net.Sockets;
 using MessagePack;
@@ -40,15 +39,15 @@ internal sealed partial class ProcessExecutor
                         OnRetire(worker);
                         break;
                     case FrameKind.Revoked:
-                        if (body.Length != 9)
+                        if (body.Length != IdHeader.FlaggedSize || !IdHeader.TryRead(body.Span, out IdHeader revoked))
                         {
-                            throw new InvalidDataException($"Corrupt stream: a Revoked frame of {body.Length} bytes (expected 9).");
+                            throw IdHeader.Corrupt(kind, body.Length);
                         }
 
-                        OnRevoked(worker, BinaryPrimitives.ReadInt64LittleEndian(body.Span), body.Span[8] == 1);
+                        OnRevoked(worker, revoked.Id, revoked.Flag);
                         break;
                     case FrameKind.ChunkFailed:
-                        OnChunkFailed(worker, BinaryPrimitives.ReadInt64LittleEndian(body.Span), ReadError(body[8..]));
+                        OnChunkFailed(worker, IdHeader.TryRead(body.Span, out long failedId) ? failedId : throw IdHeader.Corrupt(kind, body.Length), ReadError(body[IdHeader.Size..]));
                         break;
                     default:
                         throw new InvalidDataException($"Corrupt stream: a worker sent a {kind} frame.");

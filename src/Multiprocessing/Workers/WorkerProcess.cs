@@ -192,8 +192,7 @@ internal sealed class WorkerProcess : IDisposable
         {
             _headers.Clear();
             int frame = FrameWriter.Begin(_headers, FrameKind.SubmitResult);
-            FrameWriter.Int64(_headers, requestId);
-            _headers.Write([ok ? (byte)1 : (byte)0]);
+            IdHeader.Write(_headers, requestId, ok);
             _headers.Write(body);
             FrameWriter.End(_headers, frame);
             SendAll([_headers.WrittenSegment]);
@@ -347,7 +346,7 @@ internal sealed class WorkerProcess : IDisposable
         {
             _headers.Clear();
             int frame = FrameWriter.Begin(_headers, kind);
-            FrameWriter.Int64(_headers, chunkId);
+            IdHeader.Write(_headers, chunkId);
             FrameWriter.End(_headers, frame);
             SendAll([_headers.WrittenSegment]);
         }

@@ -10,9 +10,7 @@ public sealed class ProgressReporterTests
     [Fact]
     public void OnItems_ClockStill_ReportsOnceUntilTheIntervalPasses()
     {
-        var clock = new FakeTimeProvider();
-        var sink = new RecordingProgress();
-        var reporter = new ProgressReporter(sink, 100, clock);
+        var (clock, sink, reporter) = Create(total: 100);
 
         reporter.OnItems(1, 0);
         reporter.OnItems(1, 0);
@@ -33,9 +31,7 @@ public sealed class ProgressReporterTests
     [Fact]
     public void OnItems_LastItemSettles_SendsTheFinalReportInsideTheInterval()
     {
-        var clock = new FakeTimeProvider();
-        var sink = new RecordingProgress();
-        var reporter = new ProgressReporter(sink, 3, clock);
+        var (clock, sink, reporter) = Create(total: 3);
 
         reporter.OnItems(1, 0);
         clock.Advance(TimeSpan.FromMilliseconds(10));
@@ -44,5 +40,12 @@ public sealed class ProgressReporterTests
 
         Assert.Equal(2, sink.Count);
         Assert.Equal(new PoolProgress(3, 0, 3, TimeSpan.FromMilliseconds(10)), sink.WaitFor(_ => true, TimeSpan.Zero));
+    }
+
+    private static (FakeTimeProvider Clock, RecordingProgress Sink, ProgressReporter Reporter) Create(long total)
+    {
+        var clock = new FakeTimeProvider();
+        var sink = new RecordingProgress();
+        return (clock, sink, new ProgressReporter(sink, total, clock));
     }
 }

@@ -71,6 +71,28 @@ public sealed class MessageHeaderTests
         Assert.False(SubmitHeader.TryRead(body.AsSpan(0, body.Length - 1), out _));
     }
 
+    [Theory]
+    [InlineData(0L, false)]
+    [InlineData(long.MaxValue, true)]
+    [InlineData(-5L, true)]
+    public void IdHeader_WrittenThenRead_RoundTripsWithAndWithoutTheFlag(long id, bool flag)
+    {
+        using var plain = new Multiprocessing.Protocol.PooledBufferWriter();
+        IdHeader.Write(plain, id);
+        Assert.Equal(IdHeader.Size, plain.WrittenCount);
+        Assert.True(IdHeader.TryRead(plain.WrittenSpan, out long readId));
+        Assert.Equal(id, readId);
+        Assert.False(IdHeader.TryRead(plain.WrittenSpan[..^1], out long _));
+
+        using var flagged = new Multiprocessing.Protocol.PooledBufferWriter();
+        IdHeader.Write(flagged, id, flag);
+        Assert.Equal(IdHeader.FlaggedSize, flagged.WrittenCount);
+        Assert.True(IdHeader.TryRead(flagged.WrittenSpan, out IdHeader read));
+        Assert.Equal(new IdHeader(id, flag), read);
+        Assert.False(IdHeader.TryRead(flagged.WrittenSpan[..^1], out IdHeader _));
+        Assert.False(IdHeader.TryRead([.. flagged.WrittenSpan[..^1], 2], out IdHeader _)); // a flag is 0 or 1
+    }
+
     [Fact]
     public void TryRead_RandomBytes_NeverThrowsAndAcceptsOnlyWhatFits()
     {
@@ -93,6 +115,9 @@ public sealed class MessageHeaderTests
             {
                 Assert.True(SubmitHeader.Size + (long)submit.DescriptorLength <= body.Length);
             }
+
+            Assert.Equal(body.Length >= IdHeader.Size, IdHeader.TryRead(body, out long _));
+            Assert.Equal(body.Length >= IdHeader.FlaggedSize && body[8] <= 1, IdHeader.TryRead(body, out IdHeader _));
         }
     }
 }

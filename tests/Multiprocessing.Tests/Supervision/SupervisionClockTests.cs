@@ -19,20 +19,18 @@ public sealed class SupervisionClockTests
         var clock = new FakeTimeProvider();
         using var gate = new Gate();
         using var pool = new Pool(new PoolOptions { Processes = 1, CancellationGracePeriod = Long, TimeProvider = clock });
-        int pid = pool.Apply(Tasks.WorkerPid, 0);
-        var running = pool.ApplyAsync(CancelTasks.IgnoreCancellation, gate.Path, CancellationToken.None);
-        Assert.True(Gate.WaitOpen(gate.Path + ".started", Timeout), "the task never started");
-        running.Cancel();
-        Assert.Throws<OperationCanceledException>(() => running.Get(Timeout));
+        var (worker, running) = StartGatedTask(pool, gate);
+        using (worker)
+        {
+            running.Cancel();
+            Assert.Throws<OperationCanceledException>(() => running.Get(Timeout));
 
-        // The grace has not passed on the pool's clock: the worker still runs the task.
-        using var worker = Process.GetProcessById(pid);
-        Assert.False(worker.HasExited);
+            // The grace has not passed on the pool's clock: the worker still runs the task.
+            Assert.False(worker.HasExited);
 
-        clock.Advance(Long);
-        Assert.True(worker.WaitForExit(Timeout), "the worker was not killed when the grace period passed");
-        Assert.NotEqual(pid, pool.Apply(Tasks.WorkerPid, 0));
-        File.Delete(gate.Path + ".started");
+            clock.Advance(Long);
+            AssertKilledAndReplaced(pool, worker, gate);
+        }
     }
 
     [Fact]
@@ -41,22 +39,35 @@ public sealed class SupervisionClockTests
         var clock = new FakeTimeProvider();
         using var gate = new Gate();
         using var pool = new Pool(new PoolOptions { Processes = 1, TaskTimeout = Long, TimeProvider = clock });
+        var (worker, running) = StartGatedTask(pool, gate);
+        using (worker)
+        {
+            // A minute on the pool's clock: the watchdog has seen the task start, and it is not overdue.
+            clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.False(worker.HasExited);
+            Assert.False(running.IsReady);
+
+            // The limit passes on the pool's clock (the real one moved only seconds): the worker is killed for it.
+            clock.Advance(Long);
+            var error = Assert.Throws<TaskTimeoutException>(() => running.Get(Timeout));
+            Assert.Equal(Long, error.Timeout);
+            AssertKilledAndReplaced(pool, worker, gate);
+        }
+    }
+
+    /// <summary>Starts a task that runs until its gate opens (ignoring cancellation) on the pool's one worker.</summary>
+    private static (Process Worker, AsyncResult<int> Running) StartGatedTask(Pool pool, Gate gate)
+    {
         int pid = pool.Apply(Tasks.WorkerPid, 0);
         var running = pool.ApplyAsync(CancelTasks.IgnoreCancellation, gate.Path, CancellationToken.None);
         Assert.True(Gate.WaitOpen(gate.Path + ".started", Timeout), "the task never started");
+        return (Process.GetProcessById(pid), running);
+    }
 
-        // A minute on the pool's clock: the watchdog has seen the task start, and it is not overdue.
-        clock.Advance(TimeSpan.FromMinutes(1));
-        using var worker = Process.GetProcessById(pid);
-        Assert.False(worker.HasExited);
-        Assert.False(running.IsReady);
-
-        // The limit passes on the pool's clock (the real one moved only seconds): the worker is killed for it.
-        clock.Advance(Long);
-        var error = Assert.Throws<TaskTimeoutException>(() => running.Get(Timeout));
-        Assert.Equal(Long, error.Timeout);
-        Assert.True(worker.WaitForExit(Timeout), "the worker was not killed");
-        Assert.NotEqual(pid, pool.Apply(Tasks.WorkerPid, 0));
+    private static void AssertKilledAndReplaced(Pool pool, Process worker, Gate gate)
+    {
+        Assert.True(worker.WaitForExit(Timeout), "the worker was not killed when the pool's clock passed the limit");
+        Assert.NotEqual(worker.Id, pool.Apply(Tasks.WorkerPid, 0));
         File.Delete(gate.Path + ".started");
     }
 
