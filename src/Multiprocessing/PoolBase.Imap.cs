@@ -68,7 +68,8 @@ public abstract partial class PoolBase
     {
         try
         {
-            await using var e = source.GetAsyncEnumerator(cancellationToken);
+            var e = source.GetAsyncEnumerator(cancellationToken);
+            await using var disposing = e.ConfigureAwait(false); // disposed off the caller's context too
             long index = 0;
             while (true)
             {
