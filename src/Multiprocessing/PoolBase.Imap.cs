@@ -49,7 +49,7 @@ public abstract partial class PoolBase
         StreamJob<TResult>? created = null;
         var job = created = new StreamJob<TResult>(ordered, window)
         {
-            Progress = progress is null ? null : new ProgressReporter(progress, null, Options.TimeProvider),
+            Progress = progress is null ? null : new ProgressReporter(progress, null, Options.TimeProvider, OnProgressFailed),
             OnAbandoned = () => _executor.Cancel(created!),
         };
         _streams[job] = job.Fail;

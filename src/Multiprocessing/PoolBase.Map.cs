@@ -27,7 +27,7 @@ public abstract partial class PoolBase
         var result = new AsyncResult<IReadOnlyList<TResult>>(_callbacks, callback, errorCallback);
         var job = new ListJob<TResult, IReadOnlyList<TResult>>(items.Length, result, static r => r)
         {
-            Progress = progress is null ? null : new ProgressReporter(progress, items.Length, Options.TimeProvider),
+            Progress = progress is null ? null : new ProgressReporter(progress, items.Length, Options.TimeProvider, OnProgressFailed),
         };
         if (items.Length == 0)
         {

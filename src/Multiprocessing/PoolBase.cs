@@ -236,6 +236,9 @@ public abstract partial class PoolBase : IPool
         }
     }
 
+    /// <summary>A progress sink threw: reported as a callback is (it is user code on a pool thread too).</summary>
+    private void OnProgressFailed(Exception exception) => OnCallbackFailed(exception, isErrorCallback: false);
+
     private void OnCallbackFailed(Exception exception, bool isErrorCallback)
     {
         Diagnostics.PoolLog.CallbackFailed(Options.EffectiveLogger, exception, isErrorCallback ? "error callback" : "callback");

@@ -367,6 +367,20 @@ public abstract class PoolContractTests
     }
 
     [Fact]
+    public void Map_ProgressSinkThrows_ResultsCompleteEventRaisedAndPoolKeepsWorking()
+    {
+        using var pool = CreatePool();
+        var reported = new TaskCompletionSource<CallbackFailedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pool.CallbackFailed += (_, e) => reported.TrySetResult(e);
+        var sink = new InlineProgress(_ => throw new InvalidCastException("progress sink broke"));
+        Assert.Equal([1, 4, 9], pool.Map(Tasks.Square, [1, 2, 3], progress: sink));
+        Assert.True(reported.Task.Wait(Timeout));
+        Assert.IsType<InvalidCastException>(reported.Task.Result.Exception);
+        Assert.Equal([1, 4, 9], pool.Imap(Tasks.Square, [1, 2, 3], chunksize: 1, progress: sink));
+        Assert.Equal(16, pool.Apply(Tasks.Square, 4));
+    }
+
+    [Fact]
     public void Callback_Slow_DelaysOnlyItsOwnResult()
     {
         using var pool = CreatePool();
@@ -400,8 +414,9 @@ public abstract class PoolContractTests
     {
         // A progress sink is user code: it must run outside the stream's lock, or a sink that waits for the
         // consumer (a UI thread, say) would deadlock with it.
-        using var pool = CreatePool(1);
+        // The event outlives the pool: the final report may come after the consumer has its last result.
         using var consumed = new ManualResetEventSlim(false);
+        using var pool = CreatePool(1);
         int waitedInVain = 0;
         var sink = new InlineProgress(_ =>
         {

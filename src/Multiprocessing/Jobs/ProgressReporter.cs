@@ -3,9 +3,10 @@ namespace Multiprocessing.Jobs;
 /// <summary>
 /// Counts a call's settled items and reports to its sink at a bounded rate (every 100 ms at most, plus a
 /// final report). Called from reader threads; counters are <see cref="Interlocked"/>, and only the thread
-/// that wins the time slot reports. Time is the pool's clock, so tests can move it.
+/// that wins the time slot reports. Time is the pool's clock, so tests can move it. The sink is user code on a
+/// pool thread: what it throws goes to <paramref name="onFailure"/> (the pool's CallbackFailed), never up that thread.
 /// </summary>
-internal sealed class ProgressReporter(IProgress<PoolProgress> sink, long? total, TimeProvider time)
+internal sealed class ProgressReporter(IProgress<PoolProgress> sink, long? total, TimeProvider time, Action<Exception> onFailure)
 {
     private readonly long _interval = time.TimestampFrequency / 10;
     private readonly long _started = time.GetTimestamp();
@@ -29,7 +30,7 @@ internal sealed class ProgressReporter(IProgress<PoolProgress> sink, long? total
         long next = Volatile.Read(ref _nextReport);
         if (now >= next && Interlocked.CompareExchange(ref _nextReport, now + _interval, next) == next)
         {
-            sink.Report(Snapshot());
+            Report();
         }
     }
 
@@ -47,7 +48,21 @@ internal sealed class ProgressReporter(IProgress<PoolProgress> sink, long? total
     {
         if (Interlocked.Exchange(ref _finalSent, 1) == 0)
         {
+            Report();
+        }
+    }
+
+    private void Report()
+    {
+        try
+        {
             sink.Report(Snapshot());
+        }
+#pragma warning disable CA1031 // A sink may throw anything; it is reported, never rethrown on a reader thread.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            onFailure(ex);
         }
     }
 

@@ -42,10 +42,27 @@ public sealed class ProgressReporterTests
         Assert.Equal(new PoolProgress(3, 0, 3, TimeSpan.FromMilliseconds(10)), sink.WaitFor(_ => true, TimeSpan.Zero));
     }
 
+    [Fact]
+    public void Final_SinkThrows_HandsTheExceptionToTheFailureHandlerInsteadOfThrowing()
+    {
+        var thrown = new FormatException("sink");
+        Exception? reported = null;
+        var reporter = new ProgressReporter(new ThrowingProgress(thrown), 1, new FakeTimeProvider(), ex => reported = ex);
+
+        reporter.OnItems(1, 0);
+
+        Assert.Same(thrown, reported);
+    }
+
+    private sealed class ThrowingProgress(Exception error) : IProgress<PoolProgress>
+    {
+        public void Report(PoolProgress value) => throw error;
+    }
+
     private static (FakeTimeProvider Clock, RecordingProgress Sink, ProgressReporter Reporter) Create(long total)
     {
         var clock = new FakeTimeProvider();
         var sink = new RecordingProgress();
-        return (clock, sink, new ProgressReporter(sink, total, clock));
+        return (clock, sink, new ProgressReporter(sink, total, clock, static ex => throw new InvalidOperationException("the sink threw", ex)));
     }
 }
