@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Multiprocessing.Dispatch;
 using Multiprocessing.Jobs;
 
@@ -364,9 +365,14 @@ public abstract partial class PoolBase : IPool
     /// cheapest tasks (1 MB of ints travels out of band), small enough that chunks pipeline (docs/benchmarks.md).</summary>
     private const int MaxAutoChunk = 262_144;
 
+    /// <summary>The most items an automatic chunk holds when its arguments or results are objects: a worker holds
+    /// a chunk's results until it sends them, and past this many they outlive the young generation (and the
+    /// array of them lands on the large-object heap), so both processes copy them through the collector.</summary>
+    internal const int MaxAutoChunkOfObjects = 8_192;
+
     /// <summary>
     /// The automatic chunksize: never more than Python's rule, ceil(n / (4 × processes)), nor
-    /// <see cref="MaxAutoChunk"/>; and when earlier calls measured what one task of this function costs,
+    /// <see cref="MaxAutoChunk"/> (<see cref="MaxAutoChunkOfObjects"/> for objects); and when earlier calls measured what one task of this function costs,
     /// about the executor's <see cref="Executor.ChunkTarget"/> of work per chunk (10 ms locally), so that expensive tasks balance over the workers to the end.
     /// </summary>
     internal int AutoChunksize<TArgs, TResult>(int count, FunctionHandle<TArgs, TResult> function) => AutoChunksize(count, function, out _);
@@ -380,7 +386,7 @@ public abstract partial class PoolBase : IPool
         measured = perTask > 0;
         int parts = Processes * 4;
         int python = Math.Max(1, (count + parts - 1) / parts);
-        int size = Math.Min(python, MaxAutoChunk);
+        int size = Math.Min(python, RuntimeHelpers.IsReferenceOrContainsReferences<TArgs>() || RuntimeHelpers.IsReferenceOrContainsReferences<TResult>() ? MaxAutoChunkOfObjects : MaxAutoChunk);
         if (IsAsyncTaskFunction(function.User))
         {
             // Async tasks run concurrently within a chunk: give each chunk enough of them.

@@ -116,6 +116,19 @@ public sealed class LitterTests
     }
 
     [Fact]
+    public void NewPool_SweepsADeadOwnersDirectory_AfterItsWorkersAreLaunching()
+    {
+        // Our own pid with a start time that is not ours: the owner of this name is dead.
+        string litter = Path.Combine(Path.GetTempPath(), $"{OwnedNames.PoolPrefix}-{Environment.ProcessId}-1-0123abcd");
+        Directory.CreateDirectory(litter);
+        File.WriteAllText(Path.Combine(litter, "s"), string.Empty);
+        using var pool = new Pool(1);
+        Assert.True(((ProcessExecutor)pool.Executor).LitterSweep.Wait(Timeout), "the sweep did not finish");
+        Assert.False(Directory.Exists(litter), "a dead owner's directory survived a new pool");
+        Assert.Equal(1, pool.Apply(Tasks.Identity, 1));
+    }
+
+    [Fact]
     public void ParentKilled_WorkerRemovesItsRingsAndTheNextPoolSweepsTheRest()
     {
         using var gate = new Gate();

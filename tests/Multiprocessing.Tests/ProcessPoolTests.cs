@@ -261,6 +261,22 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public void AutoChunksize_OfObjects_HoldsFewEnoughThatAChunksResultsDieYoung()
+    {
+        // Python's rule would cut 1 M words into chunks of 125,000: a worker would hold 125,000 result strings
+        // at a time, long enough for the collector to copy them (the main job's workers used 0.4 s more CPU).
+        using var pool = new Pool(2);
+        var words = pool.Executor.Prepare<string, string>(Tasks.Echo, Tasks.Echo, "func");
+        var ints = pool.Executor.Prepare<int, int>(Tasks.Identity, Tasks.Identity, "func");
+        Assert.Equal(PoolBase.MaxAutoChunkOfObjects, pool.AutoChunksize(1_000_000, words));
+        Assert.Equal(1_000_000 / (4 * pool.Processes), pool.AutoChunksize(1_000_000, ints));
+        Assert.Equal(10, pool.AutoChunksize(80, words)); // below the cap, still Python's rule
+
+        string[] input = [.. Enumerable.Range(0, 3 * PoolBase.MaxAutoChunkOfObjects).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.Equal(input, pool.Map(Tasks.Echo, input));
+    }
+
+    [Fact]
     public void AutoChunksize_AfterWarmExpensiveTasks_AimsAtAboutTenMillisecondsAChunk()
     {
         using var pool = new Pool(1);

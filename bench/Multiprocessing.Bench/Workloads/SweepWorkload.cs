@@ -144,7 +144,7 @@ internal sealed class SweepWorkload : Workload
 
         r.Notes.Add($"CPU part: {_cpuN:N0} burn tasks of ~2 ms, chunksizes up to n/2; map part: W3's identity over {_mapN:N0} ints, the chunksizes timed in turn, {MapRepeats} passes per round (median); chunksizes auto, 1, 4, 16, … 262144 " +
             $"(map: only those giving at most {MaxMapChunks:N0} chunks; pool_bench.py's sweep uses 1,000 burn tasks and 200,000 map items). " +
-            "A warm figure by design (every chunksize on one pool in one fresh process, after a Map of each function). Automatic: a known length gets guided chunks, n / (4 × processes) at first (Python's rule), shrinking towards the end, at most 262,144 items, and about 10 ms of work once the function's cost per task is measured.");
+            "A warm figure by design (every chunksize on one pool in one fresh process, after a Map of each function). Automatic: a known length gets guided chunks, n / (4 × processes) at first (Python's rule), shrinking towards the end, at most 262,144 items (8,192 when arguments or results are objects), and about 10 ms of work once the function's cost per task is measured.");
     }
 
     private static string Label(int? cs) => cs?.ToString(CultureInfo.InvariantCulture) ?? "auto";

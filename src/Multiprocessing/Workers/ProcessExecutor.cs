@@ -121,9 +121,15 @@ internal sealed partial class ProcessExecutor : Executor
             _listener.Dispose();
             throw;
         }
+
+        // After the workers are launching, not before: the sweep takes nothing from their start.
+        LitterSweep = OwnedNames.SweepDeadOwnersInBackground();
     }
 
     public override int Processes => Volatile.Read(ref _target);
+
+    /// <summary>The sweep of dead owners' litter this pool started once its workers were launching (for tests).</summary>
+    internal Task LitterSweep { get; }
 
     /// <summary>
     /// Grows at once; shrinks by retiring the surplus (idle ones first): a retired worker takes no more

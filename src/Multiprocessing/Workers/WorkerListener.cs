@@ -23,7 +23,6 @@ internal sealed class WorkerListener : IDisposable
     public WorkerListener(Action<WorkerProcess, Socket, FrameReader> onConnected)
     {
         _onConnected = onConnected;
-        OwnedNames.SweepDeadOwners();
         _directory = PrivateDirectory.Create(OwnedNames.New(OwnedNames.PoolPrefix, 6), "the pool's socket");
         try
         {

@@ -52,6 +52,8 @@ public static class Tasks
 
     public static int Identity(int x) => x;
 
+    public static string Echo(string s) => s;
+
     /// <summary>A task that takes at least <paramref name="ms"/> milliseconds.</summary>
     public static int Busy(int ms)
     {
