@@ -42,13 +42,15 @@ public sealed class SupervisionClockTests
         var (worker, running) = StartGatedTask(pool, gate);
         using (worker)
         {
-            // A minute on the pool's clock: the watchdog has seen the task start, and it is not overdue.
+            // The watchdog's ticks run inside Advance, at the time advanced to: the first sees the task start, and
+            // the task has run a minute less than its limit by the second.
             clock.Advance(TimeSpan.FromMinutes(1));
+            clock.Advance(Long - TimeSpan.FromMinutes(1));
             Assert.False(worker.HasExited);
             Assert.False(running.IsReady);
 
             // The limit passes on the pool's clock (the real one moved only seconds): the worker is killed for it.
-            clock.Advance(Long);
+            clock.Advance(TimeSpan.FromMinutes(2));
             var error = Assert.Throws<TaskTimeoutException>(() => running.Get(Timeout));
             Assert.Equal(Long, error.Timeout);
             AssertKilledAndReplaced(pool, worker, gate);
