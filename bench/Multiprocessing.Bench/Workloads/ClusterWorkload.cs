@@ -17,6 +17,7 @@ internal sealed class ClusterWorkload : Workload
     private static readonly string[] s_cluster = ["1 silo", "2 silos", "3 silos"];
 
     private readonly List<LocalCluster> _clusters = [];
+    private readonly List<string> _started = [];
     private string? _failure;
     private string[] _addresses = [];
     private int _k;
@@ -41,7 +42,8 @@ internal sealed class ClusterWorkload : Workload
             {
                 var cluster = LocalCluster.Start(n, _k);
                 _clusters.Add(cluster);
-                Console.WriteLine($"  C1 {n}-silo cluster ready in {cluster.StartSeconds:F1} s{(cluster.Pinned ? $", pinned to cores {string.Join(", ", cluster.Cores)}" : ", not pinned (no taskset)")}");
+                _started.Add($"{n} silo{(n == 1 ? string.Empty : "s")} in {Stats.Seconds(cluster.StartSeconds)}, {(cluster.Pinned ? $"pinned to core{(n == 1 ? string.Empty : "s")} {string.Join(", ", cluster.Cores)}" : "not pinned (no taskset)")}");
+                Console.WriteLine($"  C1 cluster of {_started[^1]}");
             }
 
             _addresses = [.. _clusters.Select(c => c.ToString())];
@@ -114,9 +116,7 @@ internal sealed class ClusterWorkload : Workload
                $"tiny tasks {Stats.Ratio(Ratio(s_cluster[0], s_local[0], "tiny_s"))} (warm {Stats.Ratio(Ratio(s_cluster[0], s_local[0], "warm_tiny_s"))}), Apply p50 {Stats.Ratio(Ratio(s_cluster[0], s_local[0], "apply_p50_us"))}.");
         md.Add($"- **Scaling with silos** (throughput against 1 silo, first calls): latency-bound {Stats.Ratio(Ratio(s_cluster[0], s_cluster[1], "sleep_s"))} with 2 silos, {Stats.Ratio(Ratio(s_cluster[0], s_cluster[2], "sleep_s"))} with 3; " +
                $"CPU-bound {Stats.Ratio(Ratio(s_cluster[0], s_cluster[1], "cpu_s"))} with 2, {Stats.Ratio(Ratio(s_cluster[0], s_cluster[2], "cpu_s"))} with 3 (a local Pool of 2 workers: {Stats.Ratio(Ratio(s_local[0], s_local[1], "cpu_s"))} over 1).");
-        var pinned = _clusters.LastOrDefault();
-        string cores = pinned is null ? "not started" : pinned.Pinned ? $"silos pinned with `taskset -c` to cores {string.Join(", ", pinned.Cores)} (3 silos)" : "silos not pinned (no taskset)";
-        md.Add($"- Cluster start-up (parent, before the rounds): {string.Join(", ", _clusters.Select(c => $"{c.Gateways.Length} silo(s) {Stats.Seconds(c.StartSeconds)}"))}; {cores}.");
+        md.Add($"- Clusters started (in the parent, before the rounds, each silo with `taskset -c`; the local pools are not pinned): {string.Join("; ", _started.DefaultIfEmpty("none"))}.");
         md.Add(string.Empty);
         md.Add($"**What one {s.Cores}-core machine can and cannot show.** Latency-bound work (tasks that wait, as on I/O or a remote service) scales with the silos' workers whatever the cores, so 1, 2 and 3 silos can show the cluster spreading work and its per-chunk overhead. " +
                $"CPU-bound work can scale only to the cores: silos 1 and 2 are pinned to separate cores, so 2 silos can show at most 2x, and the driver, the Orleans messaging and every silo's runtime threads run on those same {s.Cores} cores, taking a share of them; " +
@@ -128,6 +128,8 @@ internal sealed class ClusterWorkload : Workload
             md.Add(string.Empty);
             md.Add($"The clusters did not start: {_failure}.");
         }
+
+        md.Add(string.Empty);
 
         r.Notes.Add($"Latency-bound: `Map(SleepMs, {sleeps} × {SleepMs:F0} ms)`; CPU-bound: `Map(Burn, range({burns}))` with W2's K = {_k:N0} (~2 ms here) in every worker; tiny: `Map(Identity, range({tiny:N0}))`; Apply: {applies} × `Apply(Identity, i)` timed alone, nearest-rank p50; automatic chunksize throughout. " +
                     "Each driver first waits until every silo's worker (or local worker) has run `WorkerPid(long)`; then each figure's first call is the first call of its task function in that process, and warm its repeat. " +
