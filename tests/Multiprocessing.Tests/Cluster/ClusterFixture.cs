@@ -39,14 +39,22 @@ public sealed class ClusterFixture : IDisposable
 
         try
         {
-            // The primary first: the others join through it.
-            Start(0).Wait(s_readyTimeout);
-            Task.WaitAll([.. Enumerable.Range(1, Silos - 1).Select(Start)], s_readyTimeout);
+            // Every process starts at once (a silo's start-up is mostly the runtime's and Orleans' own), but the
+            // others join only once the primary, which holds the membership table, is up; the client connects meanwhile.
+            var primary = Start(0);
+            var others = Enumerable.Range(1, Silos - 1).Select(i => Start(i, gated: true)).ToArray();
+            Ready(primary);
+            foreach (var p in _silos.Skip(1))
+            {
+                p!.StandardInput.WriteLine("join");
+                p.StandardInput.Flush();
+            }
+
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
             builder.UseOrleansClient(c => c.UseLocalhostClustering(_gatewayPorts, _clusterId, _clusterId));
             _client = builder.Build();
-            _client.StartAsync().WaitAsync(s_readyTimeout).GetAwaiter().GetResult();
+            Ready([.. others, _client.StartAsync()]);
         }
         catch
         {
@@ -74,7 +82,17 @@ public sealed class ClusterFixture : IDisposable
     }
 
     /// <summary>Starts the silo at <paramref name="index"/> again on its ports; completes once it has joined.</summary>
-    public Task Start(int index)
+    public Task Start(int index) => Start(index, gated: false);
+
+    private static void Ready(params Task[] starts)
+    {
+        if (!Task.WaitAll(starts, s_readyTimeout))
+        {
+            throw new TimeoutException($"The test cluster was not ready within {s_readyTimeout.TotalSeconds} s.");
+        }
+    }
+
+    private Task Start(int index, bool gated)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -90,6 +108,10 @@ public sealed class ClusterFixture : IDisposable
         info.ArgumentList.Add(_siloPorts[0].ToString());
         info.ArgumentList.Add(_siloPorts[index].ToString());
         info.ArgumentList.Add(_gatewayPorts[index].ToString());
+        if (gated)
+        {
+            info.ArgumentList.Add(SiloProgram.GatedFlag);
+        }
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
