@@ -22,16 +22,25 @@ public sealed class ClusterFixture : IDisposable
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(90);
 
     private readonly string _clusterId = "mp-tests-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly int[] _siloPorts = new int[Silos];
-    private readonly int[] _gatewayPorts = new int[Silos];
-    private readonly Process?[] _silos = new Process?[Silos];
+    private readonly int[] _siloPorts;
+    private readonly int[] _gatewayPorts;
+    private readonly Process?[] _silos;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly IHost _client;
 
     public ClusterFixture()
+        : this(Silos)
     {
-        var ports = FreePorts(2 * Silos);
-        for (int i = 0; i < Silos; i++)
+    }
+
+    /// <summary>A cluster of its own, of <paramref name="silos"/> silos, for a test that kills them all.</summary>
+    internal ClusterFixture(int silos)
+    {
+        _siloPorts = new int[silos];
+        _gatewayPorts = new int[silos];
+        _silos = new Process?[silos];
+        var ports = FreePorts(2 * silos);
+        for (int i = 0; i < silos; i++)
         {
             _siloPorts[i] = ports[2 * i];
             _gatewayPorts[i] = ports[(2 * i) + 1];
@@ -42,7 +51,7 @@ public sealed class ClusterFixture : IDisposable
             // Every process starts at once (a silo's start-up is mostly the runtime's and Orleans' own), but the
             // others join only once the primary, which holds the membership table, is up; the client connects meanwhile.
             var primary = Start(0);
-            var others = Enumerable.Range(1, Silos - 1).Select(i => Start(i, gated: true)).ToArray();
+            var others = Enumerable.Range(1, silos - 1).Select(i => Start(i, gated: true)).ToArray();
             Ready(primary);
             foreach (var p in _silos.Skip(1))
             {
@@ -154,7 +163,7 @@ public sealed class ClusterFixture : IDisposable
         }
 
         _client?.Dispose();
-        for (int i = Silos - 1; i >= 0; i--)
+        for (int i = _silos.Length - 1; i >= 0; i--)
         {
             if (_silos[i] is { } p)
             {
