@@ -5,7 +5,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using ClusterSample;
 using HashWords;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,7 +49,7 @@ var silos = new List<Process>();
 try
 {
     // Silo 0 keeps the membership table: it starts first, and the others join through its port.
-    int[] ports = FreePorts(2 * Silos);
+    int[] ports = LoopbackPorts.Free(2 * Silos);
     int[] siloPorts = ports[..Silos];
     int[] gateways = ports[Silos..];
     for (int i = 0; i < Silos; i++)
@@ -120,28 +120,4 @@ static async Task<Process> StartSiloAsync(int index, int primary, int siloPort, 
     }
 
     throw new InvalidOperationException($"Silo {index} exited before it was ready.");
-}
-
-// Ports the system has free now: bound to port 0 together (so that they differ), then released for the silos.
-static int[] FreePorts(int count)
-{
-    var sockets = new List<Socket>();
-    try
-    {
-        for (int i = 0; i < count; i++)
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            sockets.Add(socket);
-        }
-
-        return [.. sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
-    }
-    finally
-    {
-        foreach (var socket in sockets)
-        {
-            socket.Dispose();
-        }
-    }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Multiprocessing.Bench;
 
@@ -37,7 +35,7 @@ internal sealed class LocalCluster : IDisposable
     /// <summary>Starts <paramref name="silos"/> silos (the primary first, the others through it) and waits until each has joined.</summary>
     public static LocalCluster Start(int silos, int k)
     {
-        int[] ports = FreePorts(2 * silos);
+        int[] ports = ClusterSample.LoopbackPorts.Free(2 * silos);
         bool pinned = File.Exists("/usr/bin/taskset") || File.Exists("/bin/taskset");
         var cluster = new LocalCluster("mpbench-" + Guid.NewGuid().ToString("N")[..8], [.. ports.Skip(silos)], pinned);
         var clock = Stopwatch.StartNew();
@@ -152,27 +150,4 @@ internal sealed class LocalCluster : IDisposable
     }
 
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static int[] FreePorts(int count)
-    {
-        var sockets = new List<Socket>();
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-                sockets.Add(s);
-            }
-
-            return [.. sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
-        }
-        finally
-        {
-            foreach (var s in sockets)
-            {
-                s.Dispose();
-            }
-        }
-    }
 }

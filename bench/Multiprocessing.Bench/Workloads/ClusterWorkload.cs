@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -184,17 +183,7 @@ internal sealed class ClusterWorkload : Workload
 
         foreach (string prefix in new[] { string.Empty, "warm_" })
         {
-            var samples = new double[applies];
-            for (int i = 0; i < applies; i++)
-            {
-                long t0 = Stopwatch.GetTimestamp();
-                int back = pool.Apply(Tasks.Identity, i);
-                samples[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-                Check(back == i, "Apply");
-            }
-
-            Array.Sort(samples);
-            f[prefix + "apply_p50_us"] = Stats.Percentile(samples, 50);
+            f[prefix + "apply_p50_us"] = Stats.Percentile(ApplyRoundTrips(pool, applies), 50);
         }
 
         return f;

@@ -88,6 +88,25 @@ internal abstract class Workload
         return pool is ThreadedPool ? [] : [.. seen.Values.Distinct()];
     }
 
+    /// <summary><paramref name="n"/> × <c>pool.Apply(Identity, i)</c>, each timed alone: microseconds, sorted; results checked.</summary>
+    protected static double[] ApplyRoundTrips(IPool pool, int n)
+    {
+        var samples = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            int back = pool.Apply(Tasks.Identity, i);
+            samples[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+            if (back != i)
+            {
+                throw new InvalidOperationException("Apply returned the wrong result.");
+            }
+        }
+
+        Array.Sort(samples);
+        return samples;
+    }
+
     protected static double Time(Action action)
     {
         long t0 = Stopwatch.GetTimestamp();

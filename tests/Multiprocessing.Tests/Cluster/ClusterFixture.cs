@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -39,7 +37,7 @@ public sealed class ClusterFixture : IDisposable
         _siloPorts = new int[silos];
         _gatewayPorts = new int[silos];
         _silos = new Process?[silos];
-        var ports = FreePorts(2 * silos);
+        var ports = ClusterSample.LoopbackPorts.Free(2 * silos);
         for (int i = 0; i < silos; i++)
         {
             _siloPorts[i] = ports[2 * i];
@@ -187,29 +185,6 @@ public sealed class ClusterFixture : IDisposable
         _output.Enqueue(line);
         while (_output.Count > 200 && _output.TryDequeue(out _))
         {
-        }
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var sockets = new List<Socket>();
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-                sockets.Add(s);
-            }
-
-            return [.. sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
-        }
-        finally
-        {
-            foreach (var s in sockets)
-            {
-                s.Dispose();
-            }
         }
     }
 }
