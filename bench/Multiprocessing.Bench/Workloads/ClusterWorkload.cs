@@ -119,7 +119,7 @@ internal sealed class ClusterWorkload : Workload
         md.Add(string.Empty);
         md.Add($"**What one {s.Cores}-core machine can and cannot show.** Latency-bound work (tasks that wait, as on I/O or a remote service) scales with the silos' workers whatever the cores, so 1, 2 and 3 silos can show the cluster spreading work and its per-chunk overhead. " +
                $"CPU-bound work can scale only to the cores: silos 1 and 2 are pinned to separate cores, so 2 silos can show at most 2x, and the driver, the Orleans messaging and every silo's runtime threads run on those same {s.Cores} cores, taking a share of them; " +
-               "a third silo is pinned to core 0 beside the first, so 3 silos cannot beat 2 on CPU-bound work here. " +
+               "a third silo is pinned to core 0 beside the first and adds no core: what 3 silos gain over 2 on CPU-bound work here is the time a core would idle between one chunk's reply and the next chunk's arrival, filled by a second worker, not more compute. " +
                "Loopback is not a network: round trips, the grain call's overhead and bandwidth on real machines are larger, so the Apply p50 here is a floor. " +
                "What needs several machines and is not shown: CPU throughput beyond one machine's cores, a network's latency and bandwidth, and a lost machine (the tests SIGKILL a silo process instead).");
         if (_failure is not null)
