@@ -185,10 +185,11 @@ internal sealed partial class ClusterExecutor
     }
 
     /// <summary>
-    /// When no silo has answered the watcher for <see cref="ClusterPoolOptions.StartTimeout"/>, nobody is left to
-    /// declare the silos dead (the only silo, or every one, is gone, or out of reach): they are lost now, and the
-    /// chunks that have no silo to go to fail with <see cref="SiloLostException"/> instead of waiting for ever.
-    /// Chunks submitted later wait for a silo as long again.
+    /// When no silo has answered the watcher for <see cref="ClusterPoolOptions.StartTimeout"/> while chunks wait or
+    /// run, nobody is left to declare the silos dead (the only silo, or every one, is gone, or out of reach): they are
+    /// lost now, and the chunks that have no silo to go to fail with <see cref="SiloLostException"/> instead of waiting
+    /// for ever. Chunks submitted later wait for a silo as long again. An idle pool loses nothing to silence, and a
+    /// silo lost to silence may come back (the management grain lists it again): a dead one is not an active member.
     /// </summary>
     private void CheckSilence()
     {
@@ -201,6 +202,12 @@ internal sealed partial class ClusterExecutor
         List<SiloState> silent;
         lock (_gate)
         {
+            if (_pending.Count == 0 && _silos.Values.All(s => s.InFlight.Count == 0))
+            {
+                Volatile.Write(ref _lastAnswer, now);
+                return;
+            }
+
             silent = [.. _silos.Values];
         }
 
@@ -213,6 +220,7 @@ internal sealed partial class ClusterExecutor
         lock (_gate)
         {
             Volatile.Write(ref _lastAnswer, now);
+            _lostSilos.ExceptWith(silent.Select(s => s.Address));
             if (UsableSilos().Any())
             {
                 return;
