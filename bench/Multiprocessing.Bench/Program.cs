@@ -22,6 +22,11 @@ internal static class Program
             return Children.RunPingPongChild(args);
         }
 
+        if (args.Length > 0 && args[0] == SiloChild.Flag)
+        {
+            return SiloChild.Run(args);
+        }
+
         if (args.Length > 0 && args[0] == Children.VariantFlag)
         {
             return Children.RunVariantChild(args);
@@ -78,7 +83,7 @@ internal static class Program
             repo);
 
         var all = Workloads.All();
-        var selected = only is null ? all : all.Where(w => only.Split(',', StringSplitOptions.TrimEntries).Contains(w.Id, StringComparer.OrdinalIgnoreCase)).ToArray();
+        var selected = only is null ? all.Where(w => !quick || w.InQuick).ToArray() : all.Where(w => only.Split(',', StringSplitOptions.TrimEntries).Contains(w.Id, StringComparer.OrdinalIgnoreCase)).ToArray();
 
         Console.WriteLine($"Multiprocessing.NET benchmark ({(quick ? "quick" : "full")}): {settings.Rounds} rounds, {processes} workers, {Environment.ProcessorCount} cores, load {ProcInfo.LoadAverage()}; Python: {python?.Version ?? "skipped"}");
         string loadAtStart = ProcInfo.LoadAverage();
@@ -121,6 +126,23 @@ internal static class Program
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"{w.Id}: {w.Title}");
         w.Prepare(s);
+        try
+        {
+            RunRounds(w, s, r);
+        }
+        finally
+        {
+            w.Finish();
+        }
+
+        w.Report(r, s);
+        r.Elapsed = clock.Elapsed;
+        r.LoadAfter = ProcInfo.LoadAverage();
+        return r;
+    }
+
+    private static void RunRounds(Workload w, Settings s, WorkloadResult r)
+    {
         var variants = w.Variants(s);
         int rounds = Math.Min(w.Rounds(s), s.Rounds);
         int pythonRounds = s.Python is null || w.PythonWorkload is null ? 0 : Math.Min(w.PythonRounds(s), s.Rounds);
@@ -183,11 +205,6 @@ internal static class Program
                 }
             }
         }
-
-        w.Report(r, s);
-        r.Elapsed = clock.Elapsed;
-        r.LoadAfter = ProcInfo.LoadAverage();
-        return r;
     }
 
     private static (Figures? Figures, string? Failure) InChild(Workload w, string column, Settings s)
@@ -261,6 +278,6 @@ internal static class Workloads
     [
         new HashWorkload(), new CpuWorkload(), new MapWorkload(), new ImapWorkload(), new ApplyAsyncWorkload(),
         new LatencyWorkload(), new BytesWorkload(), new StartupWorkload(), new InfiniteImapWorkload(), new SweepWorkload(),
-        new UnevenWorkload(), new ManagerLockWorkload(), new ManagerQueueWorkload(), new MainJobWorkload(),
+        new UnevenWorkload(), new ManagerLockWorkload(), new ManagerQueueWorkload(), new MainJobWorkload(), new ClusterWorkload(),
     ];
 }

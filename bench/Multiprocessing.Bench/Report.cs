@@ -140,6 +140,17 @@ internal static class Report
             }
         }
 
+        foreach (var r in results.Where(r => r.Section.Count > 0))
+        {
+            Line();
+            Line($"## {r.Id}: {Cell(r.Title)}");
+            Line();
+            foreach (string l in r.Section)
+            {
+                Line(l);
+            }
+        }
+
         if (results.Any(r => r.Analysis.Count > 0))
         {
             Line();

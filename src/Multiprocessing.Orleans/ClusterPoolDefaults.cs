@@ -18,6 +18,6 @@ public static class ClusterPoolDefaults
     /// <summary>A silo's answer to the watcher may take 1 s.</summary>
     public static TimeSpan MembershipPollTimeout { get; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The constructor waits up to 30 s for a silo with workers.</summary>
+    /// <summary>The constructor waits up to 30 s for a silo with workers, and chunks as long when no silo answers.</summary>
     public static TimeSpan StartTimeout { get; } = TimeSpan.FromSeconds(30);
 }

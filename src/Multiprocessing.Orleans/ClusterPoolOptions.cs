@@ -26,7 +26,9 @@ public sealed record ClusterPoolOptions
     /// <summary>How long one silo's answer to the watcher may take.</summary>
     public TimeSpan MembershipPollTimeout { get; init; } = ClusterPoolDefaults.MembershipPollTimeout;
 
-    /// <summary>How long the constructor waits for the first silo that runs <c>AddMultiprocessingWorkers</c>.</summary>
+    /// <summary>How long the constructor waits for the first silo that runs <c>AddMultiprocessingWorkers</c>; and, once
+    /// no silo at all answers (the only one, or every one, is gone), how long chunks wait for one before they fail with
+    /// <see cref="SiloLostException"/>.</summary>
     public TimeSpan StartTimeout { get; init; } = ClusterPoolDefaults.StartTimeout;
 
     /// <summary>Serializes arguments and results; the silos' pools must use the same type. Null: MessagePack.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Multiprocessing.Bench;
@@ -61,19 +60,7 @@ internal sealed class LatencyWorkload : Workload
             var f = new Figures();
             foreach (string prefix in new[] { string.Empty, "warm_" })
             {
-                var samples = new double[_n];
-                for (int i = 0; i < _n; i++)
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    int back = pool.Apply(Tasks.Identity, i);
-                    samples[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-                    if (back != i)
-                    {
-                        throw new InvalidOperationException("Apply returned the wrong result.");
-                    }
-                }
-
-                Array.Sort(samples);
+                double[] samples = ApplyRoundTrips(pool, _n);
                 f[prefix + "p50_us"] = Stats.Percentile(samples, 50);
                 f[prefix + "p99_us"] = Stats.Percentile(samples, 99);
             }

@@ -32,6 +32,9 @@ internal abstract class Workload
     /// <summary>False for a variant that is itself a separate program (the main job), run from the parent.</summary>
     public virtual bool InChild => true;
 
+    /// <summary>False for a workload too costly for <c>--quick</c> (it still runs there when <c>--only</c> names it).</summary>
+    public virtual bool InQuick => true;
+
     /// <summary>What the parent's <see cref="Prepare"/> decided that a child must reuse (a calibrated K, a file), or null.</summary>
     public virtual string? State => null;
 
@@ -47,6 +50,11 @@ internal abstract class Workload
 
     /// <summary>Runs in each child before its variant; <paramref name="state"/> is the parent's <see cref="State"/>.</summary>
     public virtual void PrepareChild(Settings s, string? state) => Prepare(s);
+
+    /// <summary>Runs in the parent after the rounds, however they ended: stops what <see cref="Prepare"/> started.</summary>
+    public virtual void Finish()
+    {
+    }
 
     public abstract IReadOnlyList<(string Column, Func<Guard, Figures> Run)> Variants(Settings s);
 
@@ -78,6 +86,25 @@ internal abstract class Workload
         }
 
         return pool is ThreadedPool ? [] : [.. seen.Values.Distinct()];
+    }
+
+    /// <summary><paramref name="n"/> × <c>pool.Apply(Identity, i)</c>, each timed alone: microseconds, sorted; results checked.</summary>
+    protected static double[] ApplyRoundTrips(IPool pool, int n)
+    {
+        var samples = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            int back = pool.Apply(Tasks.Identity, i);
+            samples[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+            if (back != i)
+            {
+                throw new InvalidOperationException("Apply returned the wrong result.");
+            }
+        }
+
+        Array.Sort(samples);
+        return samples;
     }
 
     protected static double Time(Action action)

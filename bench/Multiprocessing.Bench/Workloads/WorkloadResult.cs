@@ -68,6 +68,9 @@ internal sealed class WorkloadResult(string id, string title)
     /// <summary>Paragraphs for "where the time goes": budgets and costs per item.</summary>
     public List<string> Analysis { get; } = [];
 
+    /// <summary>A section of its own in the report (Markdown lines, headed by the workload's title), or empty.</summary>
+    public List<string> Section { get; } = [];
+
     public string LoadBefore { get; set; } = string.Empty;
 
     public string LoadAfter { get; set; } = string.Empty;

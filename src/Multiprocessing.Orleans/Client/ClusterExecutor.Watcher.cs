@@ -23,11 +23,17 @@ internal sealed partial class ClusterExecutor
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Exception? last = null;
-        while (clock.Elapsed < _options.StartTimeout && !AllAnswered())
+        for (int attempt = 0; clock.Elapsed < _options.StartTimeout && !AllAnswered(); attempt++)
         {
             try
             {
-                Task.Run(() => PollOnceAsync(bootstrap: true)).Wait(_options.StartTimeout);
+                // Bounded by the start timeout however the cluster answers, and never a busy loop while it does not.
+                var delay = attempt == 0 ? TimeSpan.Zero : _options.MembershipPollInterval;
+                Task.Run(async () =>
+                {
+                    await Task.Delay(delay).ConfigureAwait(false);
+                    await PollOnceAsync(bootstrap: true).ConfigureAwait(false);
+                }).Wait(_options.StartTimeout);
             }
             catch (AggregateException ex)
             {
@@ -68,7 +74,14 @@ internal sealed partial class ClusterExecutor
             try
             {
                 await Task.Delay(_options.MembershipPollInterval, _stop.Token).ConfigureAwait(false);
-                await PollOnceAsync(bootstrap: false).ConfigureAwait(false);
+                try
+                {
+                    await PollOnceAsync(bootstrap: false).ConfigureAwait(false);
+                }
+                finally
+                {
+                    CheckSilence();
+                }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -104,19 +117,15 @@ internal sealed partial class ClusterExecutor
         var views = await Task.WhenAll(known.Select(PollAsync)).ConfigureAwait(false);
         var dead = new HashSet<string>();
         var active = new HashSet<string>();
-        List<SiloState> answered = [];
-        for (int i = 0; i < known.Count; i++)
+        long now = Environment.TickCount64;
+        foreach (var view in views.OfType<SiloView>())
         {
-            if (views[i] is { } view)
-            {
-                answered.Add(known[i]);
-                dead.UnionWith(view.Dead);
-                active.UnionWith(view.Active);
-            }
+            dead.UnionWith(view.Dead);
+            active.UnionWith(view.Active);
+            Volatile.Write(ref _lastAnswer, now);
         }
 
         List<(SiloState Silo, long Attempt)> missing = [];
-        long now = Environment.TickCount64;
         lock (_gate)
         {
             for (int i = 0; i < known.Count; i++)
@@ -172,6 +181,70 @@ internal sealed partial class ClusterExecutor
 #pragma warning restore CA1031
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// When no silo has answered the watcher for <see cref="ClusterPoolOptions.StartTimeout"/> while chunks wait or
+    /// run, nobody is left to declare the silos dead (the only silo, or every one, is gone, or out of reach): they are
+    /// lost now, and the chunks that have no silo to go to fail with <see cref="SiloLostException"/> instead of waiting
+    /// for ever. Chunks submitted later wait for a silo as long again. An idle pool loses nothing to silence, and a
+    /// silo lost to silence may come back (the management grain lists it again): a dead one is not an active member.
+    /// </summary>
+    private void CheckSilence()
+    {
+        long now = Environment.TickCount64;
+        if (now - Volatile.Read(ref _lastAnswer) < (long)_options.StartTimeout.TotalMilliseconds)
+        {
+            return;
+        }
+
+        List<SiloState> silent;
+        lock (_gate)
+        {
+            if (_pending.Count == 0 && _silos.Values.All(s => s.InFlight.Count == 0))
+            {
+                Volatile.Write(ref _lastAnswer, now);
+                return;
+            }
+
+            silent = [.. _silos.Values];
+        }
+
+        foreach (var silo in silent)
+        {
+            OnSiloLost(silo);
+        }
+
+        List<ProcessChunk> stranded;
+        lock (_gate)
+        {
+            Volatile.Write(ref _lastAnswer, now);
+            _lostSilos.ExceptWith(silent.Select(s => s.Address));
+            if (UsableSilos().Any())
+            {
+                return;
+            }
+
+            stranded = [.. _pending];
+            _pending.Clear();
+            foreach (var chunk in stranded)
+            {
+                _losses.Remove(chunk);
+            }
+
+            SignalIfDrained();
+        }
+
+        if (stranded.Count > 0 && Logger is { } logger)
+        {
+            logger.LogWarning("Multiprocessing cluster: no silo has answered for {Timeout}; {Failed} chunk(s) failed", _options.StartTimeout, stranded.Count);
+        }
+
+        foreach (var chunk in stranded)
+        {
+            chunk.Fail(new SiloLostException(
+                $"No silo of the cluster has answered for {_options.StartTimeout.TotalSeconds:0.#} s (ClusterPoolOptions.StartTimeout), so the chunk of tasks {chunk.Start}..{chunk.Start + chunk.Count - 1} ({chunk.Descriptor.DisplayName}) had nowhere to run: start a silo, or check that this client reaches the cluster."));
         }
     }
 
@@ -250,6 +323,9 @@ internal sealed partial class ClusterExecutor
     internal event Action<string>? SiloLost;
 
     private readonly HashSet<string> _lostSilos = [];
+
+    /// <summary>When (<see cref="Environment.TickCount64"/>) a silo last answered the watcher.</summary>
+    private long _lastAnswer = Environment.TickCount64;
 
     /// <summary>How long (ms) a chunk call may take to reach its silo before the silo's not holding it counts.</summary>
     private const long ArrivalGraceMs = 5000;

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,16 +20,25 @@ public sealed class ClusterFixture : IDisposable
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(90);
 
     private readonly string _clusterId = "mp-tests-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly int[] _siloPorts = new int[Silos];
-    private readonly int[] _gatewayPorts = new int[Silos];
-    private readonly Process?[] _silos = new Process?[Silos];
+    private readonly int[] _siloPorts;
+    private readonly int[] _gatewayPorts;
+    private readonly Process?[] _silos;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly IHost _client;
 
     public ClusterFixture()
+        : this(Silos)
     {
-        var ports = FreePorts(2 * Silos);
-        for (int i = 0; i < Silos; i++)
+    }
+
+    /// <summary>A cluster of its own, of <paramref name="silos"/> silos, for a test that kills them all.</summary>
+    internal ClusterFixture(int silos)
+    {
+        _siloPorts = new int[silos];
+        _gatewayPorts = new int[silos];
+        _silos = new Process?[silos];
+        var ports = ClusterSample.LoopbackPorts.Free(2 * silos);
+        for (int i = 0; i < silos; i++)
         {
             _siloPorts[i] = ports[2 * i];
             _gatewayPorts[i] = ports[(2 * i) + 1];
@@ -39,14 +46,22 @@ public sealed class ClusterFixture : IDisposable
 
         try
         {
-            // The primary first: the others join through it.
-            Start(0).Wait(s_readyTimeout);
-            Task.WaitAll([.. Enumerable.Range(1, Silos - 1).Select(Start)], s_readyTimeout);
+            // Every process starts at once (a silo's start-up is mostly the runtime's and Orleans' own), but the
+            // others join only once the primary, which holds the membership table, is up; the client connects meanwhile.
+            var primary = Start(0);
+            var others = Enumerable.Range(1, silos - 1).Select(i => Start(i, gated: true)).ToArray();
+            Ready(primary);
+            foreach (var p in _silos.Skip(1))
+            {
+                p!.StandardInput.WriteLine("join");
+                p.StandardInput.Flush();
+            }
+
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
             builder.UseOrleansClient(c => c.UseLocalhostClustering(_gatewayPorts, _clusterId, _clusterId));
             _client = builder.Build();
-            _client.StartAsync().WaitAsync(s_readyTimeout).GetAwaiter().GetResult();
+            Ready([.. others, _client.StartAsync()]);
         }
         catch
         {
@@ -74,7 +89,17 @@ public sealed class ClusterFixture : IDisposable
     }
 
     /// <summary>Starts the silo at <paramref name="index"/> again on its ports; completes once it has joined.</summary>
-    public Task Start(int index)
+    public Task Start(int index) => Start(index, gated: false);
+
+    private static void Ready(params Task[] starts)
+    {
+        if (!Task.WaitAll(starts, s_readyTimeout))
+        {
+            throw new TimeoutException($"The test cluster was not ready within {s_readyTimeout.TotalSeconds} s.");
+        }
+    }
+
+    private Task Start(int index, bool gated)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -90,6 +115,10 @@ public sealed class ClusterFixture : IDisposable
         info.ArgumentList.Add(_siloPorts[0].ToString());
         info.ArgumentList.Add(_siloPorts[index].ToString());
         info.ArgumentList.Add(_gatewayPorts[index].ToString());
+        if (gated)
+        {
+            info.ArgumentList.Add(SiloProgram.GatedFlag);
+        }
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
@@ -132,7 +161,7 @@ public sealed class ClusterFixture : IDisposable
         }
 
         _client?.Dispose();
-        for (int i = Silos - 1; i >= 0; i--)
+        for (int i = _silos.Length - 1; i >= 0; i--)
         {
             if (_silos[i] is { } p)
             {
@@ -156,29 +185,6 @@ public sealed class ClusterFixture : IDisposable
         _output.Enqueue(line);
         while (_output.Count > 200 && _output.TryDequeue(out _))
         {
-        }
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var sockets = new List<Socket>();
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-                sockets.Add(s);
-            }
-
-            return [.. sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
-        }
-        finally
-        {
-            foreach (var s in sockets)
-            {
-                s.Dispose();
-            }
         }
     }
 }

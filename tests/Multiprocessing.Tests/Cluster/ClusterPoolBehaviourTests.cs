@@ -42,16 +42,19 @@ public sealed class ClusterPoolBehaviourTests(ClusterFixture cluster, Xunit.Abst
         long killedAt = Stopwatch.GetTimestamp();
         cluster.Kill(victim);
 
-        var results = result.Get(Timeout);
         Assert.True(lost.Wait(Timeout), "the killed silo was never found lost");
         Assert.True(cluster.IsSilo(lostSilo!, victim), $"{lostSilo} is not the killed silo");
         var detection = Stopwatch.GetElapsedTime(killedAt, Interlocked.Read(ref lostAt));
+
+        // Restarted while the Map goes on (its start is the longest step of this test on a busy machine), it joins
+        // with a new generation, and the pool sends it chunks again: perhaps some of this Map's, which changes nothing.
+        var restarted = cluster.Start(victim);
+        var results = result.Get(Timeout);
         output.WriteLine($"kill to detection: {detection.TotalSeconds:0.00} s; kill to results: {Stopwatch.GetElapsedTime(killedAt).TotalSeconds:0.00} s");
         Assert.True(detection < TimeSpan.FromSeconds(10), $"the loss was detected after {detection.TotalSeconds:0.0} s");
-        Assert.Equal(Enumerable.Range(0, 100_000).Select(x => ((long)x * x) + 1), results);
+        Exact.Equal(Enumerable.Range(0, 100_000).Select(x => ((long)x * x) + 1), results);
 
-        // Restarted, it joins with a new generation, and the pool sends it chunks again.
-        Assert.True(cluster.Start(victim).Wait(Timeout), "the silo did not restart");
+        Assert.True(restarted.Wait(Timeout), "the silo did not restart");
         int pid = cluster.ProcessId(victim)!.Value;
         var clock = Stopwatch.StartNew();
         while (!pool.Map(ClusterTasks.SiloProcessId, Enumerable.Range(0, 60), chunksize: 1).Contains(pid))

@@ -9,19 +9,23 @@ namespace Multiprocessing.Tests.Cluster;
 
 /// <summary>
 /// The entry point of this assembly when it runs as a silo of the cluster tests:
-/// <c>dotnet Multiprocessing.Tests.dll silo &lt;clusterId&gt; &lt;primaryPort&gt; &lt;siloPort&gt; &lt;gatewayPort&gt;</c>.
+/// <c>dotnet Multiprocessing.Tests.dll silo &lt;clusterId&gt; &lt;primaryPort&gt; &lt;siloPort&gt; &lt;gatewayPort&gt; [gated]</c>.
 /// It prints <see cref="ReadyLine"/> once the silo has joined, and stops when its standard input closes (the test
-/// process ended), so no silo outlives the tests.
+/// process ended), so no silo outlives the tests. A gated silo builds its host and then waits for one line on its
+/// standard input before it joins: the fixture starts every process at once and lets the others join once the
+/// primary, which holds the membership table, is up.
 /// </summary>
 public static class SiloProgram
 {
     public const string ReadyLine = "SILO READY";
 
+    public const string GatedFlag = "gated";
+
     public static int Main(string[] args)
     {
-        if (args is not ["silo", var clusterId, var primary, var siloPort, var gatewayPort])
+        if (args is not ["silo", var clusterId, var primary, var siloPort, var gatewayPort, ..] || args.Length > 6 || (args.Length == 6 && args[5] != GatedFlag))
         {
-            Console.Error.WriteLine("usage: Multiprocessing.Tests.dll silo <clusterId> <primaryPort> <siloPort> <gatewayPort>");
+            Console.Error.WriteLine($"usage: Multiprocessing.Tests.dll silo <clusterId> <primaryPort> <siloPort> <gatewayPort> [{GatedFlag}]");
             return 2;
         }
 
@@ -40,6 +44,11 @@ public static class SiloProgram
             silo.AddMultiprocessingWorkers(new PoolOptions { Processes = 1 });
         });
         using var host = builder.Build();
+        if (args.Length == 6 && Console.In.ReadLine() is null)
+        {
+            return 0;
+        }
+
         host.Start();
         Console.Out.WriteLine(ReadyLine);
         Console.Out.Flush();
