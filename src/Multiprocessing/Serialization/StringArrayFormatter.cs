@@ -11,6 +11,7 @@ internal sealed class StringArrayFormatter : IMessagePackFormatter<string?[]?>
 {
     public static readonly StringArrayFormatter Instance = new();
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Serialize(ref MessagePackWriter writer, string?[]? value, MessagePackSerializerOptions options)
     {
         if (value is null)
@@ -26,6 +27,7 @@ internal sealed class StringArrayFormatter : IMessagePackFormatter<string?[]?>
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public string?[]? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
         if (reader.TryReadNil())
@@ -35,9 +37,22 @@ internal sealed class StringArrayFormatter : IMessagePackFormatter<string?[]?>
 
         int count = reader.ReadArrayHeader();
         var result = new string?[count];
-        for (int i = 0; i < count; i++)
+        int i = 0;
+        while (i < count)
         {
-            result[i] = Utf16String.Read(ref reader);
+            // Straight from the buffer while the items are plain strings in one segment (every frame the pool
+            // reads is); anything else, one item through the reader.
+            var rest = reader.Sequence.Slice(reader.Position);
+            int consumed = Utf16String.ReadMany(rest.FirstSpan, result, ref i);
+            if (consumed > 0)
+            {
+                reader.ReadRaw(consumed);
+            }
+
+            if (i < count)
+            {
+                result[i++] = Utf16String.Read(ref reader);
+            }
         }
 
         return result;

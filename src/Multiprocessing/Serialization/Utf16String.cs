@@ -1,5 +1,9 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Unicode;
 using MessagePack;
 
 namespace Multiprocessing.Serialization;
@@ -15,9 +19,42 @@ internal static class Utf16String
     /// <summary>The extension type of a string that is not well-formed UTF-16 (its code units, little-endian).</summary>
     public const sbyte ExtensionType = 44;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(ref MessagePackWriter writer, string? value)
     {
-        if (value is null || IsWellFormed(value))
+        if (value is null)
+        {
+            writer.WriteNil();
+            return;
+        }
+
+        // The common case in one pass, straight into the buffer: the same bytes as MessagePackWriter.Write(string)
+        // (the shortest str header), but optimized at once, because a fresh process otherwise runs the writer's
+        // per-string calls unoptimized for its whole first large Map (150 ms for 1 M words; 27 ms warm).
+        if (value.Length <= MaxDirectLength)
+        {
+            int guess = HeaderLength(value.Length); // UTF-8 is at least one byte per UTF-16 unit
+            Span<byte> span = writer.GetSpan(guess + (value.Length * 3));
+            if (Utf8.FromUtf16(value, span[guess..], out _, out int length, replaceInvalidSequences: false) == OperationStatus.Done)
+            {
+                int header = HeaderLength(length);
+                if (header != guess)
+                {
+                    span.Slice(guess, length).CopyTo(span[header..]);
+                }
+
+                WriteHeader(span, length);
+                writer.Advance(header + length);
+                return;
+            }
+
+            if (IsWellFormed(value))
+            {
+                writer.Write(value);
+                return;
+            }
+        }
+        else if (IsWellFormed(value))
         {
             writer.Write(value);
             return;
@@ -26,6 +63,98 @@ internal static class Utf16String
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(value.AsSpan());
         writer.WriteExtensionFormatHeader(new ExtensionHeader(ExtensionType, bytes.Length));
         writer.WriteRaw(bytes);
+    }
+
+    /// <summary>
+    /// Reads strings written by <see cref="Write"/> from <paramref name="span"/> into <paramref name="into"/>, from
+    /// <paramref name="index"/> to its end, as long as each is nil or a str; stops at
+    /// anything else (an ext 44, a truncated item), leaving it to the reader, which reports errors as before.
+    /// </summary>
+    /// <returns>The bytes consumed; <paramref name="index"/> is then the first item not read.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int ReadMany(ReadOnlySpan<byte> span, string?[] into, ref int index)
+    {
+        int at = 0;
+        while (index < into.Length && at < span.Length)
+        {
+            byte code = span[at];
+            int header;
+            long length;
+            if (code == MessagePackCode.Nil)
+            {
+                into[index++] = null;
+                at++;
+                continue;
+            }
+
+            if (code is >= MessagePackCode.MinFixStr and <= MessagePackCode.MaxFixStr)
+            {
+                header = 1;
+                length = code & 0x1F;
+            }
+            else if (code == MessagePackCode.Str8 && span.Length - at >= 2)
+            {
+                header = 2;
+                length = span[at + 1];
+            }
+            else if (code == MessagePackCode.Str16 && span.Length - at >= 3)
+            {
+                header = 3;
+                length = BinaryPrimitives.ReadUInt16BigEndian(span[(at + 1)..]);
+            }
+            else if (code == MessagePackCode.Str32 && span.Length - at >= 5)
+            {
+                header = 5;
+                length = BinaryPrimitives.ReadUInt32BigEndian(span[(at + 1)..]);
+            }
+            else
+            {
+                break;
+            }
+
+            if (length > span.Length - at - header)
+            {
+                break;
+            }
+
+            into[index++] = Encoding.UTF8.GetString(span.Slice(at + header, (int)length));
+            at += header + (int)length;
+        }
+
+        return at;
+    }
+
+    /// <summary>Strings up to this long are encoded by <see cref="Write"/> itself (a span of 3 bytes per unit).</summary>
+    private const int MaxDirectLength = 1 << 20;
+
+    private static int HeaderLength(int length) => length switch
+    {
+        < 32 => 1,
+        <= byte.MaxValue => 2,
+        <= ushort.MaxValue => 3,
+        _ => 5,
+    };
+
+    private static void WriteHeader(Span<byte> span, int length)
+    {
+        switch (length)
+        {
+            case < 32:
+                span[0] = (byte)(MessagePackCode.MinFixStr | length);
+                break;
+            case <= byte.MaxValue:
+                span[0] = MessagePackCode.Str8;
+                span[1] = (byte)length;
+                break;
+            case <= ushort.MaxValue:
+                span[0] = MessagePackCode.Str16;
+                BinaryPrimitives.WriteUInt16BigEndian(span[1..], (ushort)length);
+                break;
+            default:
+                span[0] = MessagePackCode.Str32;
+                BinaryPrimitives.WriteUInt32BigEndian(span[1..], (uint)length);
+                break;
+        }
     }
 
     public static string? Read(ref MessagePackReader reader)
