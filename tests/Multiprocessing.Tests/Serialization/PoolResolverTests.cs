@@ -39,6 +39,8 @@ public sealed class PoolResolverTests
         typeof(byte[]), typeof(DateTime), typeof(DateTime[]), typeof(decimal), typeof(Guid), typeof(object), typeof(object[]),
         typeof(int?), typeof(CancellationToken), typeof(List<int>), typeof(Dictionary<string, int>), typeof((int, string)),
         typeof(ValueTuple<int, int>[]), typeof(Point), typeof(Point[]), typeof(DayOfWeek), typeof(TimeSpan), typeof(char[]),
+        typeof(short), typeof(byte), typeof(sbyte), typeof(ushort), typeof(uint), typeof(ulong), typeof(float), typeof(char),
+        typeof(long?), typeof(double?), typeof(bool?), typeof(double), typeof(ConsoleColor),
     ];
 
     [Theory]
