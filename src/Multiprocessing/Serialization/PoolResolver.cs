@@ -73,7 +73,7 @@ internal sealed class PoolResolver : IFormatterResolver
                 return (IMessagePackFormatter<T>)(object)StringArrayFormatter.Instance;
             }
 
-            var formatter = Primitive() ?? FindInChain();
+            var formatter = Primitive() ?? ArrayOfArrays() ?? FindInChain();
             if (typeof(T) == typeof(object) && formatter is IMessagePackFormatter<object?> typeless)
             {
                 formatter = (IMessagePackFormatter<T>)(object)new ObjectFormatter(typeless);
@@ -108,6 +108,20 @@ internal sealed class PoolResolver : IFormatterResolver
                 _ => null,
             };
             return formatter as IMessagePackFormatter<T>;
+        }
+
+        /// <summary>An array of blittable arrays or of string arrays: <see cref="ArrayOfArraysFormatter{TItem}"/>.</summary>
+        private static IMessagePackFormatter<T>? ArrayOfArrays()
+        {
+            if (!typeof(T).IsSZArray || typeof(T).GetElementType() is not { IsSZArray: true } item)
+            {
+                return null;
+            }
+
+            object? itemFormatter = item == typeof(string[])
+                ? StringArrayFormatter.Instance
+                : typeof(BlittableArrayResolver).GetMethod(nameof(BlittableArrayResolver.GetFormatter))!.MakeGenericMethod(item).Invoke(BlittableArrayResolver.Instance, null);
+            return itemFormatter is null ? null : (IMessagePackFormatter<T>)Activator.CreateInstance(typeof(ArrayOfArraysFormatter<>).MakeGenericType(item), itemFormatter)!;
         }
 
         private static IMessagePackFormatter<T>? FindInChain()

@@ -7,12 +7,16 @@ namespace Multiprocessing.Serialization;
 /// <c>string[]</c>, in place of MessagePack's built-in one, which writes its items itself rather than through
 /// the resolver's string formatter (a Map over strings sends its items as one).
 /// </summary>
-internal sealed class StringArrayFormatter : IMessagePackFormatter<string?[]?>
+internal sealed class StringArrayFormatter : IMessagePackFormatter<string?[]?>, IOptionlessFormatter<string?[]?>
 {
     public static readonly StringArrayFormatter Instance = new();
 
+    public void Serialize(ref MessagePackWriter writer, string?[]? value, MessagePackSerializerOptions options) => Write(ref writer, value);
+
+    public string?[]? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) => Read(ref reader);
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Serialize(ref MessagePackWriter writer, string?[]? value, MessagePackSerializerOptions options)
+    public void Write(ref MessagePackWriter writer, string?[]? value)
     {
         if (value is null)
         {
@@ -28,7 +32,7 @@ internal sealed class StringArrayFormatter : IMessagePackFormatter<string?[]?>
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public string?[]? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    public string?[]? Read(ref MessagePackReader reader)
     {
         if (reader.TryReadNil())
         {

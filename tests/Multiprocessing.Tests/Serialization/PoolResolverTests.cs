@@ -53,6 +53,31 @@ public sealed class PoolResolverTests
         Assert.Same(expected, PoolResolver.Unwrap(actual));
     }
 
+    public static TheoryData<object> ArraysOfArrays() =>
+    [
+        new byte[][] { [1, 2, 3], [], null!, new byte[100_000] },
+        new int[][] { [1, -2], null!, [int.MaxValue] },
+        new double[][] { [0.5], [] },
+        new string[][] { ["a", null!, "ab\uD800"], null!, [] },
+        Array.Empty<byte[]>(),
+    ];
+
+    [Theory]
+    [MemberData(nameof(ArraysOfArrays))]
+    public void ArrayOfArrays_SameBytesAsTheFullChain_AndRoundTrips(object value)
+    {
+        // Ours on purpose (the chain's array formatter lives in its code-generating resolvers); the bytes must not differ.
+        var type = value.GetType();
+        byte[] expected = MessagePackSerializer.Serialize(type, value, MessagePackSerializerOptions.Standard.WithResolver(FullChain));
+        var serializer = new MessagePackPoolSerializer();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        typeof(MessagePackPoolSerializer).GetMethod(nameof(MessagePackPoolSerializer.Serialize))!.MakeGenericMethod(type).Invoke(serializer, [buffer, value]);
+        Assert.Equal(expected, buffer.WrittenSpan.ToArray());
+        object? back = typeof(MessagePackPoolSerializer).GetMethod(nameof(MessagePackPoolSerializer.Deserialize))!.MakeGenericMethod(type).Invoke(serializer, [buffer.WrittenMemory]);
+        Assert.Equal(value, back);
+        Assert.IsType(typeof(ArrayOfArraysFormatter<>).MakeGenericType(type.GetElementType()!), PoolResolver.Instance.GetFormatterDynamic(type));
+    }
+
     [Fact]
     public void Serializer_RoundTripsMixedValues()
     {
