@@ -1,5 +1,6 @@
 using System.Globalization;
 using Multiprocessing.Protocol;
+using Multiprocessing.Protocol.Messages;
 using Multiprocessing.Serialization;
 using Multiprocessing.Workers;
 
@@ -36,12 +37,7 @@ internal sealed partial class WorkerSession
     /// <summary>Sends Hello (index, pid, token) and reads Init; null if the parent sent anything else.</summary>
     private InitMessage? Handshake()
     {
-        int hello = FrameWriter.Begin(_output, FrameKind.Hello);
-        FrameWriter.Int32(_output, _index);
-        FrameWriter.Int32(_output, Environment.ProcessId);
-        FrameWriter.Int32(_output, _token.Length);
-        _output.Write(_token);
-        FrameWriter.End(_output, hello);
+        HelloMessage.Write(_output, _index, Environment.ProcessId, _token);
         _wire.SendNow(_output);
         return _reader.TryRead(out var kind, out var body) && kind == FrameKind.Init ? InitMessage.Read(body) : null;
     }

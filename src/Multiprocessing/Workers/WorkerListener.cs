@@ -1,8 +1,8 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Multiprocessing.Protocol;
+using Multiprocessing.Protocol.Messages;
 
 namespace Multiprocessing.Workers;
 
@@ -85,23 +85,14 @@ internal sealed class WorkerListener : IDisposable
         {
             client.ReceiveTimeout = (int)s_helloTimeout.TotalMilliseconds;
             reader = new FrameReader(new NetworkStream(client, ownsSocket: false));
-            if (reader.TryRead(out var kind, out var body) && kind == FrameKind.Hello && body.Length >= 12)
+            if (reader.TryRead(out var kind, out var body) && kind == FrameKind.Hello && HelloMessage.TryRead(body, out var hello)
+                && _expected.TryRemove(Convert.ToHexStringLower(hello.Token.Span), out var worker))
             {
-                var span = body.Span;
-                int pid = BinaryPrimitives.ReadInt32LittleEndian(span[4..]);
-                int tokenLength = BinaryPrimitives.ReadInt32LittleEndian(span[8..]);
-                if (tokenLength is > 0 and <= 64 && body.Length >= 12 + tokenLength)
-                {
-                    string token = Convert.ToHexStringLower(span.Slice(12, tokenLength));
-                    if (_expected.TryRemove(token, out var worker))
-                    {
-                        client.ReceiveTimeout = 0;
-                        SocketTuning.Apply(client);
-                        worker.ProcessId = pid;
-                        _onConnected(worker, client, reader);
-                        return;
-                    }
-                }
+                client.ReceiveTimeout = 0;
+                SocketTuning.Apply(client);
+                worker.ProcessId = hello.ProcessId;
+                _onConnected(worker, client, reader);
+                return;
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or InvalidDataException or ObjectDisposedException)

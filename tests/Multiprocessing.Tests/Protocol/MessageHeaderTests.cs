@@ -94,6 +94,30 @@ public sealed class MessageHeaderTests
     }
 
     [Fact]
+    public void HelloMessage_WrittenThenRead_RoundTrips_AndRefusesWhatDoesNotFit()
+    {
+        byte[] token = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+        using var output = new Multiprocessing.Protocol.PooledBufferWriter();
+        HelloMessage.Write(output, 3, 4242, token);
+        byte[] body = output.WrittenSpan[5..].ToArray(); // after the frame's int32 length and kind byte
+        Assert.Equal((byte)Multiprocessing.Protocol.FrameKind.Hello, output.WrittenSpan[4]);
+        Assert.True(HelloMessage.TryRead(body, out var hello));
+        Assert.Equal((3, 4242), (hello.Index, hello.ProcessId));
+        Assert.Equal(token, hello.Token.ToArray());
+        for (int cut = 0; cut < body.Length; cut++)
+        {
+            Assert.False(HelloMessage.TryRead(body.AsMemory(0, cut), out _));
+        }
+
+        foreach (int length in new[] { 0, -1, HelloMessage.MaxTokenLength + 1 })
+        {
+            byte[] bad = [.. body];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bad.AsSpan(8), length);
+            Assert.False(HelloMessage.TryRead(bad, out _));
+        }
+    }
+
+    [Fact]
     public void TryRead_RandomBytes_NeverThrowsAndAcceptsOnlyWhatFits()
     {
         var random = new Random(20261201);
