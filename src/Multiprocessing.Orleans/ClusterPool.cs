@@ -12,7 +12,8 @@ namespace Multiprocessing.Orleans;
 /// </summary>
 /// <remarks>
 /// <see cref="IPool.Processes"/> is the sum of the silos' workers, and changes as silos join and leave;
-/// <see cref="IPool.Resize"/> throws <see cref="NotSupportedException"/> (size the silos' pools instead).
+/// <see cref="IPool.Resize"/> changes only this pool: it uses silos, by address, until their workers reach the size asked
+/// (all of them when they have fewer); the silos' own pools are shared and keep their size.
 /// <see cref="IPool.Terminate"/> cancels the chunks running on the silos; the silos and their pools carry on.
 /// </remarks>
 /// <example>

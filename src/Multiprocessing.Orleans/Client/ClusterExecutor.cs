@@ -35,6 +35,9 @@ internal sealed partial class ClusterExecutor : Executor
     private readonly CancellationTokenSource _stop = new();
     private readonly Guid _driver = Guid.NewGuid();
     private readonly List<SiloState> _chosen = [];
+
+    /// <summary>Under the lock: the processes <see cref="Resize"/> asked for, or null (every silo, or MaxSilos).</summary>
+    private int? _targetProcesses;
     private long _nextAttempt;
 
     // Replies taken from the in-flight tables and not yet delivered: the pool is not drained until they are, so that
@@ -67,8 +70,25 @@ internal sealed partial class ClusterExecutor : Executor
 
     public override TimeSpan ChunkTarget => _options.TargetChunkDuration;
 
+    /// <summary>
+    /// Sets how many of the silos' processes this pool uses: the silos it has (then others, by address) until their
+    /// processes reach <paramref name="processes"/>, or every silo when they have fewer. Only this pool changes: the
+    /// silos and their pools are shared. Chunks already sent to a silo it stops using finish there.
+    /// </summary>
     public override void Resize(int processes)
-        => throw new NotSupportedException("A cluster pool's size is its silos' pools: add or remove silos, or resize them with AddMultiprocessingWorkers' options.");
+    {
+        lock (_gate)
+        {
+            _targetProcesses = processes;
+            _chosen.RemoveAll(s => s.Lost);
+            while (_chosen.Count > 1 && _chosen.Take(_chosen.Count - 1).Sum(s => s.Processes) >= processes)
+            {
+                _chosen.RemoveAt(_chosen.Count - 1);
+            }
+        }
+
+        Dispatch();
+    }
 
     public override long QueuedChunks => Locked(static e => e._pending.Count);
 
@@ -208,14 +228,15 @@ internal sealed partial class ClusterExecutor : Executor
         => _costs.TryGetValue(chunk.FunctionId, out var cost) && cost.Guess is { } perItem ? (long)Math.Min(long.MaxValue / 2, perItem * chunk.Count) : long.MaxValue;
 
     /// <summary>
-    /// Under the lock: the silos that take chunks (answered the watcher, not lost). With
-    /// <see cref="ClusterPoolOptions.MaxSilos"/>, the same ones for the pool's life (a silo joining later does not
-    /// take a chosen one's place), replaced only when lost.
+    /// Under the lock: the silos that take chunks (answered the watcher, not lost). With a <see cref="Resize"/> target
+    /// or <see cref="ClusterPoolOptions.MaxSilos"/>, the same ones for the pool's life (a silo joining later does not
+    /// take a chosen one's place), replaced only when lost, and added by address while the target needs more.
     /// </summary>
     private IEnumerable<SiloState> UsableSilos()
     {
         var live = _silos.Values.Where(s => !s.Lost && s.Processes > 0);
-        if (_options.MaxSilos is not { } max)
+        int? max = _options.MaxSilos;
+        if (max is null && _targetProcesses is null)
         {
             return live;
         }
@@ -223,7 +244,7 @@ internal sealed partial class ClusterExecutor : Executor
         _chosen.RemoveAll(s => s.Lost);
         foreach (var s in live.OrderBy(s => s.Address, StringComparer.Ordinal))
         {
-            if (_chosen.Count >= max)
+            if (_targetProcesses is { } target ? _chosen.Sum(c => c.Processes) >= target : _chosen.Count >= max)
             {
                 break;
             }

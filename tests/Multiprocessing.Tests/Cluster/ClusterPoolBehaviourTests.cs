@@ -64,11 +64,20 @@ public sealed class ClusterPoolBehaviourTests(ClusterFixture cluster, Xunit.Abst
     }
 
     [Fact]
-    public void Resize_Throws_NotSupported()
+    public void Resize_ChangesOnlyThisPool_AndPastTheClustersSizeUsesEverySilo()
     {
         using var pool = new ClusterPool(cluster.Client);
-        Assert.Throws<NotSupportedException>(() => pool.Resize(2));
-        Assert.Equal(4, pool.Apply(Tasks.Square, 2));
+        using var other = new ClusterPool(cluster.Client);
+        Assert.Equal(ClusterFixture.Silos, pool.Processes);
+
+        pool.Resize(1);
+        Assert.Equal(1, pool.Processes);
+        Assert.Single(pool.Map(ClusterTasks.SiloProcessId, Enumerable.Range(0, 30), chunksize: 1).Distinct());
+        Assert.Equal(ClusterFixture.Silos, other.Processes); // the silos and their pools are shared: they keep their size
+
+        pool.Resize(ClusterFixture.Silos + 5);
+        Assert.Equal(ClusterFixture.Silos, pool.Processes);
+        Assert.Equal(Enumerable.Range(0, 50).Select(x => x * x), pool.Map(Tasks.Square, Enumerable.Range(0, 50)));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Multiprocessing.Tests.Cluster;
 /// <summary>
 /// The contract every pool keeps, run against <see cref="ClusterPool"/> on the shared 3-silo cluster (a local pool of
 /// one worker process per silo): a pool of N processes is the first N silos. Options that configure a local pool's
-/// workers (an initializer, MaxTasksPerChild, Resize) belong to the silos' own pools here; the tests that need them
+/// workers (an initializer, MaxTasksPerChild) belong to the silos' own pools here; the tests that need them
 /// are excluded below, each with its reason.
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -23,16 +23,6 @@ public sealed class ClusterPoolTests(ClusterFixture cluster) : PoolContractTests
         Logger = options.Logger,
         MaxSilos = Math.Min(options.Processes ?? ClusterFixture.Silos, ClusterFixture.Silos),
     });
-
-    [Fact(Skip = "A cluster pool's size is its silos': Resize throws NotSupportedException (ClusterPoolBehaviourTests).")]
-    public override void Resize_Grow_TheNewWorkersRunTasksAtOnce()
-    {
-    }
-
-    [Fact(Skip = "A cluster pool's size is its silos': Resize throws NotSupportedException (ClusterPoolBehaviourTests).")]
-    public override void Resize_Shrink_SurplusWorkersTakeNoNewWorkAndNothingIsLost()
-    {
-    }
 
     [Fact(Skip = SiloOptions)]
     public override void Initializer_RunsOncePerWorkerBeforeTasks()
