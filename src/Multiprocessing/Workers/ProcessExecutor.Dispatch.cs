@@ -287,6 +287,9 @@ internal sealed partial class ProcessExecutor
             }
         }
 
+        // The newest first: a worker runs its chunks in id order and its reader handles frames in order, so by the
+        // time the running task sees its token trip, every later chunk of the job is already marked not to start.
+        running.Sort(static (a, b) => b.Chunk.CompareTo(a.Chunk));
         foreach (var (w, id) in running)
         {
             try

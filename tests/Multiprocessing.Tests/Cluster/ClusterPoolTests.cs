@@ -17,6 +17,8 @@ public sealed class ClusterPoolTests(ClusterFixture cluster) : PoolContractTests
 
     protected override bool UsesProcesses => true;
 
+    protected override Func<int, int> WorkerIdentity => ClusterTasks.SiloProcessId;
+
     protected override IPool CreatePool(PoolOptions options) => new ClusterPool(cluster.Client, new ClusterPoolOptions
     {
         Serializer = options.Serializer,

@@ -131,12 +131,21 @@ public static class Tasks
         return x;
     }
 
-    /// <summary>Item 0 returns at once, item 1 waits for the gate, every other item leaves a marker file and returns.</summary>
-    public static int FastGatedThenMarked(int x, string gate)
+    /// <summary>
+    /// 0 returns at once; 1 returns when its token trips (the call was abandoned or cancelled) or the gate file opens;
+    /// any other leaves a marker <c>{gate}.ran.{x}</c>, so a test can see which of them ran.
+    /// </summary>
+    public static int TokenStoppedThenMarked(int x, string gate, CancellationToken token)
     {
-        if (x == 1 && !Gate.WaitOpen(gate, GateTimeout))
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (x == 1 && !token.IsCancellationRequested && !File.Exists(gate))
         {
-            throw new TimeoutException("gate never opened");
+            if (clock.Elapsed > GateTimeout)
+            {
+                throw new TimeoutException("neither the task's token nor the gate");
+            }
+
+            token.WaitHandle.WaitOne(2); // wakes at once when the token trips; polls the gate file meanwhile
         }
 
         if (x > 1)
