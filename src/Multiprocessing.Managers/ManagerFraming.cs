@@ -19,10 +19,7 @@ internal static class ManagerFraming
 
     public static void WriteRequest(ArrayBufferWriter<byte> buffer, uint seq, in ManagerRequest request)
     {
-        buffer.ResetWrittenCount();
-        buffer.GetSpan(4);
-        buffer.Advance(4);
-        var writer = new MessagePackWriter(buffer);
+        var writer = Begin(buffer);
         writer.WriteArrayHeader(8);
         writer.Write(seq);
         writer.Write((byte)request.Op);
@@ -32,6 +29,21 @@ internal static class ManagerFraming
         writer.Write(request.Argument);
         WriteBytes(ref writer, request.Data1);
         WriteBytes(ref writer, request.Data2);
+        End(buffer, ref writer);
+    }
+
+    /// <summary>Starts a message in <paramref name="buffer"/>: room for the length, then the body's writer.</summary>
+    private static MessagePackWriter Begin(ArrayBufferWriter<byte> buffer)
+    {
+        buffer.ResetWrittenCount();
+        buffer.GetSpan(4);
+        buffer.Advance(4);
+        return new MessagePackWriter(buffer);
+    }
+
+    /// <summary>Ends the message <see cref="Begin"/> started: flushes the body and writes its length in front.</summary>
+    private static void End(ArrayBufferWriter<byte> buffer, ref MessagePackWriter writer)
+    {
         writer.Flush();
         BinaryPrimitives.WriteInt32LittleEndian(MemoryMarshal.AsMemory(buffer.WrittenMemory).Span, buffer.WrittenCount - 4);
     }
@@ -59,18 +71,14 @@ internal static class ManagerFraming
 
     public static void WriteReply(ArrayBufferWriter<byte> buffer, uint seq, in ManagerReply reply)
     {
-        buffer.ResetWrittenCount();
-        buffer.GetSpan(4);
-        buffer.Advance(4);
-        var writer = new MessagePackWriter(buffer);
+        var writer = Begin(buffer);
         writer.WriteArrayHeader(5);
         writer.Write(seq);
         writer.Write((byte)reply.Status);
         writer.Write(reply.Value);
         WriteBytes(ref writer, reply.Payload);
         writer.Write(reply.Message);
-        writer.Flush();
-        BinaryPrimitives.WriteInt32LittleEndian(MemoryMarshal.AsMemory(buffer.WrittenMemory).Span, buffer.WrittenCount - 4);
+        End(buffer, ref writer);
     }
 
     public static ManagerReply ReadReply(ReadOnlyMemory<byte> body, out uint seq)

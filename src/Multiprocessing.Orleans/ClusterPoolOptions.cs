@@ -37,9 +37,6 @@ public sealed record ClusterPoolOptions
     /// <summary>Where the pool logs (silos lost, chunks retried); null: nowhere.</summary>
     public ILogger? Logger { get; init; }
 
-    /// <summary>Uses at most this many silos (the first by address): lets the contract tests make a pool of one or two workers.</summary>
-    internal int? MaxSilos { get; init; }
-
     internal void Validate()
     {
         var problems = new List<string>();

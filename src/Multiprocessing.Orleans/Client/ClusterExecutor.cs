@@ -36,7 +36,7 @@ internal sealed partial class ClusterExecutor : Executor
     private readonly Guid _driver = Guid.NewGuid();
     private readonly List<SiloState> _chosen = [];
 
-    /// <summary>Under the lock: the processes <see cref="Resize"/> asked for, or null (every silo, or MaxSilos).</summary>
+    /// <summary>Under the lock: the processes <see cref="Resize"/> asked for, or null (every silo).</summary>
     private int? _targetProcesses;
     private long _nextAttempt;
 
@@ -228,23 +228,28 @@ internal sealed partial class ClusterExecutor : Executor
         => _costs.TryGetValue(chunk.FunctionId, out var cost) && cost.Guess is { } perItem ? (long)Math.Min(long.MaxValue / 2, perItem * chunk.Count) : long.MaxValue;
 
     /// <summary>
-    /// Under the lock: the silos that take chunks (answered the watcher, not lost). With a <see cref="Resize"/> target
-    /// or <see cref="ClusterPoolOptions.MaxSilos"/>, the same ones for the pool's life (a silo joining later does not
-    /// take a chosen one's place), replaced only when lost, and added by address while the target needs more.
+    /// Under the lock: the silos that take chunks (answered the watcher, not lost). After a <see cref="Resize"/>, the
+    /// same ones for the pool's life (a silo joining later does not take a chosen one's place), replaced only when
+    /// lost, and added by address while the target needs more. Called per chunk dispatched: the silos are sorted only
+    /// when one must be added.
     /// </summary>
     private IEnumerable<SiloState> UsableSilos()
     {
         var live = _silos.Values.Where(s => !s.Lost && s.Processes > 0);
-        int? max = _options.MaxSilos;
-        if (max is null && _targetProcesses is null)
+        if (_targetProcesses is not { } target)
         {
             return live;
         }
 
         _chosen.RemoveAll(s => s.Lost);
+        if (_chosen.Sum(c => c.Processes) >= target || _chosen.Count >= live.Count())
+        {
+            return _chosen.Where(s => s.Processes > 0);
+        }
+
         foreach (var s in live.OrderBy(s => s.Address, StringComparer.Ordinal))
         {
-            if (_targetProcesses is { } target ? _chosen.Sum(c => c.Processes) >= target : _chosen.Count >= max)
+            if (_chosen.Sum(c => c.Processes) >= target)
             {
                 break;
             }

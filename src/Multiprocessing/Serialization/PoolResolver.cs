@@ -92,7 +92,7 @@ internal sealed class PoolResolver : IFormatterResolver
         {
             object? formatter = Type.GetTypeCode(typeof(T)) switch
             {
-                _ when typeof(T).IsEnum || Nullable.GetUnderlyingType(typeof(T)) is not null => null,
+                _ when typeof(T).IsEnum => null, // an enum's type code is its underlying type's
                 TypeCode.Int32 => ForceInt32BlockFormatter.Instance,
                 TypeCode.Int64 => ForceInt64BlockFormatter.Instance,
                 TypeCode.Int16 => ForceInt16BlockFormatter.Instance,

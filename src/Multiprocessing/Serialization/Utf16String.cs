@@ -48,11 +48,7 @@ internal static class Utf16String
                 return;
             }
 
-            if (IsWellFormed(value))
-            {
-                writer.Write(value);
-                return;
-            }
+            // The span holds the worst case, so only a lone surrogate stops the transcoder: an ext 44 below.
         }
         else if (IsWellFormed(value))
         {

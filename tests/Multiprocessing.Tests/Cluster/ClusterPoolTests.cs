@@ -19,12 +19,21 @@ public sealed class ClusterPoolTests(ClusterFixture cluster) : PoolContractTests
 
     protected override Func<int, int> WorkerIdentity => ClusterTasks.SiloProcessId;
 
-    protected override IPool CreatePool(PoolOptions options) => new ClusterPool(cluster.Client, new ClusterPoolOptions
+    protected override IPool CreatePool(PoolOptions options)
     {
-        Serializer = options.Serializer,
-        Logger = options.Logger,
-        MaxSilos = Math.Min(options.Processes ?? ClusterFixture.Silos, ClusterFixture.Silos),
-    });
+        // A pool of N processes is the first N silos (one worker each).
+        var pool = new ClusterPool(cluster.Client, new ClusterPoolOptions { Serializer = options.Serializer, Logger = options.Logger });
+        try
+        {
+            pool.Resize(Math.Min(options.Processes ?? ClusterFixture.Silos, ClusterFixture.Silos));
+            return pool;
+        }
+        catch
+        {
+            pool.Dispose();
+            throw;
+        }
+    }
 
     [Fact(Skip = SiloOptions)]
     public override void Initializer_RunsOncePerWorkerBeforeTasks()
