@@ -20,7 +20,26 @@ internal static class AssemblyResolution
             AssemblyLoadContext.Default.Resolving += OnResolving;
         }
 
-        s_paths.TryAdd(new AssemblyName(fullName).Name ?? fullName, path);
+        s_paths.TryAdd(SimpleName(fullName), path);
+    }
+
+    /// <summary>
+    /// The simple name of an assembly's full name: what precedes the first comma, unless the name holds a character
+    /// that may be escaped or quoted, which the full parser decodes (a cold worker pays milliseconds for that parser).
+    /// </summary>
+    internal static string SimpleName(string fullName)
+    {
+        int comma = fullName.IndexOf(',', StringComparison.Ordinal);
+        string head = (comma < 0 ? fullName : fullName[..comma]).Trim();
+        foreach (char c in head)
+        {
+            if (c is '\\' or '"' or '\'' or '=')
+            {
+                return new AssemblyName(fullName).Name ?? fullName;
+            }
+        }
+
+        return head.Length > 0 ? head : new AssemblyName(fullName).Name ?? fullName;
     }
 
     private static Assembly? OnResolving(AssemblyLoadContext context, AssemblyName name)

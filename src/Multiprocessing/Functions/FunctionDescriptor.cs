@@ -85,7 +85,8 @@ internal sealed record FunctionDescriptor
         void Note(Type t)
         {
 #pragma warning disable IL3000 // Empty in a single-file app: nothing to load by path there, so nothing is added.
-            if (t.Assembly is { IsDynamic: false, Location.Length: > 0 } a)
+            // CoreLib is found in every process: its name is not worth parsing in a cold worker.
+            if (t.Assembly is { IsDynamic: false, Location.Length: > 0 } a && a != typeof(object).Assembly)
             {
                 assemblies.TryAdd(a.FullName!, a.Location);
             }
@@ -142,7 +143,7 @@ internal sealed record FunctionDescriptor
                 $"{declaring.Assembly.GetName().Name} in the worker is not the build the parent is running (its file was rebuilt or replaced after the parent started). Restart the application.");
         }
 
-        MethodInfo method = declaring.GetMethods(AllMembers).FirstOrDefault(m => m.MetadataToken == MethodToken)
+        MethodInfo method = ByToken(declaring, MethodToken)
             ?? throw new MissingMethodException($"Method {DisplayName} (token 0x{MethodToken:x8}) was not found on {declaring} in the worker.");
         if (method.IsGenericMethodDefinition)
         {
@@ -316,4 +317,26 @@ internal sealed record FunctionDescriptor
     }
 
     private static Type TypeOf(string name) => Type.GetType(name, throwOnError: true)!;
+
+    /// <summary>
+    /// The method with <paramref name="token"/> declared on <paramref name="declaring"/>: resolved through the module
+    /// (enumerating a large type's methods costs a cold worker milliseconds), by enumeration if that fails.
+    /// </summary>
+    private static MethodInfo? ByToken(Type declaring, int token)
+    {
+        try
+        {
+            if (declaring.Module.ResolveMethod(token, declaring.IsGenericType ? declaring.GetGenericArguments() : null, null) is MethodInfo m
+                && m.DeclaringType == declaring)
+            {
+                return m;
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or BadImageFormatException or TypeLoadException)
+        {
+            // Not a method of this module: the enumeration below decides.
+        }
+
+        return declaring.GetMethods(AllMembers).FirstOrDefault(m => m.MetadataToken == token);
+    }
 }

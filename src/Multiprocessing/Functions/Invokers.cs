@@ -108,11 +108,17 @@ internal static class Invokers
         }
 
         Type produced = returned.GetGenericArguments()[0];
-        var factory = typeof(Invokers).GetMethod(kind + parameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        var factory = typeof(Invokers).GetMethod(kind + Count(parameters.Length))
             ?? throw new NotSupportedException($"Delegates with {parameters.Length} parameters are not supported.");
         var adapter = (Delegate)factory.MakeGenericMethod([.. parameters, produced]).Invoke(null, [d])!;
         return (adapter, ArgsType(parameters), produced);
     }
+
+    /// <summary>
+    /// A parameter count as digits without touching CultureInfo, whose first use loads ICU: milliseconds of a cold
+    /// worker's first Define, for a name that needs none.
+    /// </summary>
+    private static string Count(int n) => n is >= 0 and < 10 ? ((char)('0' + n)).ToString() : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Builds the adapter for a delegate whose type is only known at run time (in a worker). Returns the
@@ -149,7 +155,7 @@ internal static class Invokers
             return (awaited, multi.Args, multi.Result);
         }
 
-        string name = (isFunc ? "Func" : "Action") + parameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string name = (isFunc ? "Func" : "Action") + Count(parameters.Length);
         var factory = typeof(Invokers).GetMethod(name) ?? throw new NotSupportedException($"Delegates with {parameters.Length} parameters are not supported.");
         if (factory.IsGenericMethodDefinition)
         {

@@ -15,15 +15,11 @@ namespace Multiprocessing.Worker;
 /// </summary>
 internal sealed partial class UnixSocketStream : Stream
 {
-    private const int AfUnix = 1;
-    private const int SockStream = 1;
-    private const int SockCloexec = 0x80000;
     private const int SolSocket = 1;
     private const int SoSndbuf = 7;
     private const int SoRcvbuf = 8;
     private const int Eintr = 4;
     private const int MsgNoSignal = 0x4000;
-    private const int SunPathLength = 108;
 
     private readonly SafeFileHandle _handle;
 
@@ -140,26 +136,21 @@ internal sealed partial class UnixSocketStream : Stream
 
     private static unsafe UnixSocketStream? TryConnect(string path, int bufferBytes)
     {
-        // struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; }, the path NUL-terminated.
-        int pathBytes = System.Text.Encoding.UTF8.GetByteCount(path);
-        if (pathBytes >= SunPathLength)
+        byte* address = stackalloc byte[UnixSockets.AddressBytes];
+        int length = UnixSockets.Address(path, new Span<byte>(address, UnixSockets.AddressBytes));
+        if (length < 0)
         {
             return null;
         }
 
-        byte* address = stackalloc byte[2 + SunPathLength];
-        new Span<byte>(address, 2 + SunPathLength).Clear();
-        *(ushort*)address = AfUnix;
-        System.Text.Encoding.UTF8.GetBytes(path, new Span<byte>(address + 2, SunPathLength));
-
-        int fd = SysSocket(AfUnix, SockStream | SockCloexec, 0);
+        int fd = UnixSockets.Socket(UnixSockets.AfUnix, UnixSockets.SockStream | UnixSockets.SockCloexec, 0);
         if (fd < 0)
         {
             return null;
         }
 
         var handle = new SafeFileHandle(fd, ownsHandle: true);
-        if (SysConnect(handle, address, (uint)(2 + pathBytes + 1)) < 0)
+        if (SysConnect(handle, address, (uint)length) < 0)
         {
             // Refused, missing, or interrupted: the BCL path reports it (or succeeds) with the usual exception.
             handle.Dispose();
@@ -171,9 +162,6 @@ internal sealed partial class UnixSocketStream : Stream
         _ = SysSetSockOpt(handle, SolSocket, SoRcvbuf, &bufferBytes, sizeof(int));
         return new UnixSocketStream(handle);
     }
-
-    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
-    private static partial int SysSocket(int domain, int type, int protocol);
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     private static unsafe partial int SysConnect(SafeFileHandle fd, byte* address, uint length);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 
 namespace Multiprocessing.Workers;
 
@@ -27,7 +26,7 @@ internal static class OwnedNames
 
     /// <summary>A fresh name owned by this process, with <paramref name="randomBytes"/> random bytes in hex.</summary>
     public static string New(string prefix, int randomBytes)
-        => string.Create(CultureInfo.InvariantCulture, $"{prefix}-{Environment.ProcessId}-{s_ownStart.Value}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(randomBytes))}");
+        => string.Create(CultureInfo.InvariantCulture, $"{prefix}-{Environment.ProcessId}-{s_ownStart.Value}-{SecureRandom.Hex(randomBytes)}");
 
     /// <summary>The owner's pid and start time in a name made by <see cref="New"/>, or false for any other name.</summary>
     public static bool TryParse(string name, string prefix, out int pid, out long start)
@@ -66,12 +65,17 @@ internal static class OwnedNames
         }
     }
 
+    /// <summary>How long after a pool starts its sweep runs.</summary>
+    public static readonly TimeSpan SweepDelay = TimeSpan.FromSeconds(1);
+
     /// <summary>
-    /// <see cref="SweepDeadOwners"/> on the thread pool: a pool's constructor does not wait for it (it reads the
-    /// whole temp directory, 15-25 ms on a machine whose temp directory holds ten thousand entries).
+    /// <see cref="SweepDeadOwners"/> on the thread pool, <see cref="SweepDelay"/> from now: it reads the whole temp
+    /// directory (15-25 ms of CPU on a machine whose temp directory holds ten thousand entries), which must not
+    /// compete with a fresh pool's workers while they start and run its first tasks. A program that ends sooner
+    /// leaves the sweep to the next pool.
     /// </summary>
     /// <returns>The sweep, for tests.</returns>
-    public static Task SweepDeadOwnersInBackground() => Task.Run(SweepDeadOwners);
+    public static Task SweepDeadOwnersInBackground() => Task.Delay(SweepDelay).ContinueWith(static _ => SweepDeadOwners(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
     private static void Sweep(string directory, params string[] prefixes)
     {

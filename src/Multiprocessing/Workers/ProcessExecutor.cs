@@ -78,27 +78,7 @@ internal sealed partial class ProcessExecutor : Executor
             throw new ArgumentException($"The serializer {serializerType} needs a public parameterless constructor: every worker creates its own.", nameof(options));
         }
 
-        FunctionDescriptor? initializer = options.Initializer is { } init ? FunctionDescriptor.Create(init, nameof(options)) : null;
-        byte[]? initArgs = null;
-        if (initializer is not null)
-        {
-            var buffer = new ArrayBufferWriterBytes();
-            try
-            {
-                _serializer.Serialize(buffer, options.InitArgs);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                throw new ArgumentException($"PoolOptions.InitArgs cannot be sent to the workers: {ex.GetBaseException().Message}", nameof(options), ex);
-            }
-
-            initArgs = buffer.ToArray();
-        }
-
-        var initBody = new ArrayBufferWriterBytes();
-        new InitMessage { SerializerType = serializerType.AssemblyQualifiedName, Initializer = initializer, InitArgs = initArgs, MaxMemoryPerChild = options.MaxMemoryPerChild ?? 0, StampEachItem = options.TaskTimeout is not null, MaxConcurrencyPerWorker = options.MaxConcurrencyPerWorker }.Write(initBody);
-        _initBody = initBody.ToArray();
-
+        _initBody = InitBody(options, _serializer, serializerType.AssemblyQualifiedName);
         _launcher = WorkerLauncher.Create(options.StartMethod);
         _listener = new WorkerListener(OnConnected);
         if (options.TaskTimeout is { } limit)
@@ -113,6 +93,10 @@ internal sealed partial class ProcessExecutor : Executor
             {
                 StartWorker(throwIfCannot: true);
             }
+
+            // Accepting starts once the workers are launched: wrapping the socket (milliseconds of CPU) does not compete with
+            // their start, and their connections wait in the socket's backlog meanwhile.
+            _listener.Start();
         }
         catch
         {
@@ -122,13 +106,39 @@ internal sealed partial class ProcessExecutor : Executor
             throw;
         }
 
-        // After the workers are launching, not before: the sweep takes nothing from their start.
+        // Delayed (OwnedNames.SweepDelay): the sweep takes nothing from the workers' start and first tasks.
         LitterSweep = OwnedNames.SweepDeadOwnersInBackground();
     }
 
     public override int Processes => Volatile.Read(ref _target);
 
-    /// <summary>The sweep of dead owners' litter this pool started once its workers were launching (for tests).</summary>
+    /// <summary>The Init message every worker is sent: the serializer to create, the initializer and its arguments, the limits.</summary>
+    /// <exception cref="ArgumentException">The initializer cannot run in a worker, or its arguments cannot be sent.</exception>
+    private static byte[] InitBody(PoolOptions options, IPoolSerializer serializer, string serializerType)
+    {
+        FunctionDescriptor? initializer = options.Initializer is { } init ? FunctionDescriptor.Create(init, nameof(options)) : null;
+        byte[]? initArgs = null;
+        if (initializer is not null)
+        {
+            var buffer = new ArrayBufferWriterBytes();
+            try
+            {
+                serializer.Serialize(buffer, options.InitArgs);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                throw new ArgumentException($"PoolOptions.InitArgs cannot be sent to the workers: {ex.GetBaseException().Message}", nameof(options), ex);
+            }
+
+            initArgs = buffer.ToArray();
+        }
+
+        var body = new ArrayBufferWriterBytes();
+        new InitMessage { SerializerType = serializerType, Initializer = initializer, InitArgs = initArgs, MaxMemoryPerChild = options.MaxMemoryPerChild ?? 0, StampEachItem = options.TaskTimeout is not null, MaxConcurrencyPerWorker = options.MaxConcurrencyPerWorker }.Write(body);
+        return body.ToArray();
+    }
+
+    /// <summary>The sweep of dead owners' litter this pool started, a moment after its workers were launched (for tests).</summary>
     internal Task LitterSweep { get; }
 
     /// <summary>

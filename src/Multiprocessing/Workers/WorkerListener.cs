@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Multiprocessing.Protocol;
 using Multiprocessing.Protocol.Messages;
 
@@ -12,10 +11,17 @@ namespace Multiprocessing.Workers;
 /// </summary>
 internal sealed class WorkerListener : IDisposable
 {
+    private const int Backlog = 128;
+
     private static readonly TimeSpan s_helloTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _directory;
-    private readonly Socket _socket;
+    private readonly Lock _gate = new();
+
+    // Linux: the listening descriptor, made with libc calls, until the accept thread wraps it in _socket
+    // (a Socket's first construction costs milliseconds that need not delay the first worker's start).
+    private int _fd = -1;
+    private Socket? _socket;
     private readonly ConcurrentDictionary<string, WorkerProcess> _expected = new();
     private readonly Action<WorkerProcess, Socket, FrameReader> _onConnected;
     private int _disposed;
@@ -27,7 +33,11 @@ internal sealed class WorkerListener : IDisposable
         try
         {
             SocketPath = Path.Combine(_directory, "s");
-            _socket = PrivateDirectory.Listen(SocketPath, "the pool's socket");
+            _fd = OperatingSystem.IsLinux() ? UnixSockets.TryListen(SocketPath, Backlog) : -1;
+            if (_fd < 0)
+            {
+                _socket = PrivateDirectory.Listen(SocketPath, "the pool's socket");
+            }
         }
         catch
         {
@@ -35,15 +45,20 @@ internal sealed class WorkerListener : IDisposable
             throw;
         }
 
-        new Thread(AcceptLoop) { IsBackground = true, Name = "Multiprocessing accept" }.Start();
     }
 
     public string SocketPath { get; }
 
+    /// <summary>
+    /// Starts accepting: connections made before this wait in the socket's backlog. The pool calls it once its first
+    /// workers are launched, so that wrapping the socket (milliseconds of CPU) does not compete with their start.
+    /// </summary>
+    public void Start() => new Thread(AcceptLoop) { IsBackground = true, Name = "Multiprocessing accept" }.Start();
+
     /// <summary>The private directory, for the workers' status files.</summary>
     public string Directory => _directory;
 
-    public static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    public static string NewToken() => SecureRandom.Hex(32);
 
     public void Expect(WorkerProcess worker) => _expected[worker.Token] = worker;
 
@@ -56,18 +71,64 @@ internal sealed class WorkerListener : IDisposable
             return;
         }
 
-        _socket.Dispose();
+        Socket? socket;
+        int fd;
+        lock (_gate)
+        {
+            socket = _socket;
+            fd = _fd;
+            _fd = -1;
+        }
+
+        if (socket is not null)
+        {
+            // Also wakes the accept thread from its blocking Accept.
+            socket.Dispose();
+        }
+        else if (fd >= 0)
+        {
+            _ = UnixSockets.Close(fd);
+        }
+
         PrivateDirectory.Delete(_directory);
     }
 
     private void AcceptLoop()
     {
+        Socket listener;
+        lock (_gate)
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
+
+            if (_socket is null)
+            {
+                try
+                {
+                    _socket = new Socket(new SafeSocketHandle(_fd, ownsHandle: true));
+                }
+                catch (SocketException)
+                {
+                    // Cannot happen for a descriptor we made; the workers' connections fail and the pool says so.
+                    _ = UnixSockets.Close(_fd);
+                    _fd = -1;
+                    return;
+                }
+
+                _fd = -1;
+            }
+
+            listener = _socket;
+        }
+
         while (Volatile.Read(ref _disposed) == 0)
         {
             Socket client;
             try
             {
-                client = _socket.Accept();
+                client = listener.Accept();
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
