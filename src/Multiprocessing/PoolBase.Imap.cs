@@ -153,6 +153,7 @@ public abstract partial class PoolBase
     /// <param name="job">The call's results.</param>
     /// <param name="adaptive">When given, each chunk's size and the read-ahead it may use, asked afresh per chunk.</param>
     /// <param name="counted">The input's length when known in advance, else -1.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Feed<T, TResult>(FunctionHandle<T, TResult> function, IEnumerable<T> source, int size, StreamJob<TResult> job, Func<(int Size, int? Window)>? adaptive, int counted)
     {
         int most = size;
@@ -243,6 +244,7 @@ public abstract partial class PoolBase
     }
 
     /// <summary>Issues the items read so far as one chunk; false when the input has ended (or threw).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool Issue<T, TResult>(FunctionHandle<T, TResult> function, T[] buffer, int count, int size, StreamJob<TResult> job, ref long index, Exception? inputError, List<Chunk>? pending = null)
     {
         bool ended = count < size;

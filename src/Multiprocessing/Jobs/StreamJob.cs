@@ -203,6 +203,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
         Wake(wake);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void CompleteChunk(long start, TResult[] results, IReadOnlyList<(int Offset, Exception Error)>? failures)
     {
         TaskCompletionSource? wake;
@@ -364,6 +365,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
     public Action? OnAbandoned { get; init; }
 
     /// <summary>Under the lock: the next result, the end, or false when the consumer must wait.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool TryTakeUnderLock(out (TResult Value, Exception? Error) slot, out bool done, ref TaskCompletionSource? wake)
     {
         AssertInvariants();
@@ -405,6 +407,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
     /// the lock is released (<see cref="Wake"/>): completing it under the lock would run no user code, with
     /// RunContinuationsAsynchronously, but the rule is kept without exceptions.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private TaskCompletionSource? Signal()
     {
         Monitor.PulseAll(_gate);
@@ -436,6 +439,7 @@ internal sealed class StreamJob<TResult> : Job<TResult>, IResultStream<TResult>,
         System.Diagnostics.Debug.Assert(_total < 0 || _consumed <= _total, $"consumed {_consumed} of a total of {_total}.");
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Add(long index, (TResult, Exception?) slot)
     {
         if (_ordered)
