@@ -10,6 +10,9 @@ namespace Multiprocessing.Worker;
 /// <summary>The main thread's frame loop and the reader thread that feeds it.</summary>
 internal sealed partial class WorkerSession
 {
+    /// <summary>A chunk that runs longer than this sends its result at once instead of batching it (see <see cref="Send"/>).</summary>
+    private static readonly long s_batchBelowTicks = Stopwatch.Frequency / 5000;
+
     /// <summary>Runs frames in order until Shutdown.</summary>
     private int Loop(WorkerFunctions functions, InitMessage init)
     {
@@ -23,6 +26,7 @@ internal sealed partial class WorkerSession
             }
 
             ChunkOutcome? ran = null;
+            long ranTicks = 0;
 
             // A body read in place from the parent's ring is released here, before its result is sent.
             using (frame.Lease)
@@ -33,7 +37,9 @@ internal sealed partial class WorkerSession
                         functions.Define(frame.Body);
                         break;
                     case FrameKind.Chunk:
+                        long started = Stopwatch.GetTimestamp();
                         ran = RunChunk(frame.Body, functions, init.StampEachItem);
+                        ranTicks = Stopwatch.GetTimestamp() - started;
                         break;
                     case FrameKind.Shutdown:
                         _wire.SendNow(_output);
@@ -52,7 +58,7 @@ internal sealed partial class WorkerSession
                     maxMemory = 0;
                 }
 
-                Send(outcome);
+                Send(outcome, batch: ranTicks < s_batchBelowTicks);
             }
         }
     }
@@ -86,12 +92,19 @@ internal sealed partial class WorkerSession
     }
 
     /// <summary>Sends a chunk's frame (now, or with the next results while more work is queued).</summary>
-    private void Send(ChunkOutcome outcome)
+    /// <param name="outcome">The chunk's outcome, its frame in <see cref="_output"/>.</param>
+    /// <param name="batch">
+    /// Whether the result may wait in the batch while more work is queued: only for a chunk that ran under
+    /// <see cref="s_batchBelowTicks"/>. A longer one's result goes now: the parent sends the next chunk when it
+    /// arrives, so a result held back while the queued chunk runs would leave this worker with nothing queued
+    /// when that chunk ends (a round trip idle per two chunks), and one write is nothing against such a chunk.
+    /// </param>
+    private void Send(ChunkOutcome outcome, bool batch)
     {
         // The result's large arrays go out with it (read in place) and are dropped then, so that a task's
         // arrays are garbage as soon as it is done rather than at the next result.
         long largeBytes = outcome.LargeBytes;
-        _wire.Add(_output, moreWorkQueued: _queue.Count > 0, outcome.ResultBlobs);
+        _wire.Add(_output, moreWorkQueued: batch && _queue.Count > 0, outcome.ResultBlobs);
         if (_largeGarbage.Add(largeBytes, LargeGarbage.LiveBytes))
         {
             LargeGarbage.Collect();
