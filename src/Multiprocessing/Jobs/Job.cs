@@ -48,4 +48,14 @@ internal abstract class Job<TResult> : Job
     /// (default where the item failed) and <paramref name="failures"/> names the items that threw.
     /// </summary>
     public abstract void CompleteChunk(long start, TResult[] results, IReadOnlyList<(int Offset, Exception Error)>? failures);
+
+    /// <summary>
+    /// Where the results of the <paramref name="count"/> items from <paramref name="start"/> may be read straight into,
+    /// skipping the array <see cref="CompleteChunk"/> is given and its copy; empty when the job keeps no such array.
+    /// </summary>
+    public virtual Span<TResult> ResultsFor(long start, int count) => default;
+
+    /// <summary>The chunk from <paramref name="start"/> ran and its results were read into <see cref="ResultsFor"/>.</summary>
+    public virtual void CompleteChunkInPlace(long start, int count, IReadOnlyList<(int Offset, Exception Error)>? failures)
+        => throw new NotSupportedException("This job keeps no results array.");
 }

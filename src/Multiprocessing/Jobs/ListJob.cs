@@ -81,6 +81,25 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>, ICancellableJob
         }
     }
 
+    /// <summary>A chunk's slice of the results array: each chunk is delivered once, into its own slice.</summary>
+    public override Span<TResult> ResultsFor(long start, int count)
+        => start >= 0 && count > 0 && start + count <= _results.Length ? _results.AsSpan((int)start, count) : default;
+
+    public override void CompleteChunkInPlace(long start, int count, IReadOnlyList<(int Offset, Exception Error)>? failures)
+    {
+        CountSettled(count - (failures?.Count ?? 0), failures?.Count ?? 0);
+        if (failures is { Count: > 0 })
+        {
+            Finish(failures.MinBy(f => f.Offset).Error);
+            return;
+        }
+
+        if (Interlocked.Add(ref _remaining, -count) == 0)
+        {
+            Finish(null);
+        }
+    }
+
     public override void FailChunk(long start, int count, Exception error)
     {
         CountSettled(0, count);

@@ -54,7 +54,7 @@ internal interface IOptionlessFormatter<T>
 /// array, while the frame collects <see cref="OutOfBandBlobs"/>, as extension type 43 holding only its place
 /// (int64 offset, int32 length) in the frame's blob section.
 /// </summary>
-internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>, IOptionlessFormatter<T[]?>
+internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>, IOptionlessFormatter<T[]?>, IReadsInto<T>
     where T : unmanaged
 {
     private const sbyte ExtensionType = 42;
@@ -86,6 +86,40 @@ internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>, 
 
         writer.WriteExtensionFormatHeader(new ExtensionHeader(ExtensionType, bytes.Length));
         writer.WriteRaw(bytes);
+    }
+
+    public bool TryReadInto(ref MessagePackReader reader, Span<T> destination)
+    {
+        if (reader.TryReadNil())
+        {
+            return false;
+        }
+
+        var header = reader.ReadExtensionFormatHeader();
+        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        var into = MemoryMarshal.AsBytes(destination);
+        if (header.TypeCode == OutOfBandType && header.Length == ReferenceLength)
+        {
+            Span<byte> reference = stackalloc byte[ReferenceLength];
+            reader.ReadRaw(ReferenceLength).CopyTo(reference);
+            long at = BinaryPrimitives.ReadInt64LittleEndian(reference);
+            int length = BinaryPrimitives.ReadInt32LittleEndian(reference[8..]);
+            if (!OutOfBandBlobs.TryGetSection(out var section) || at < 0 || length < 0 || at + length > section.Length || length != into.Length)
+            {
+                return false;
+            }
+
+            OutOfBandBlobs.CopyInParallel(section.Span.Slice((int)at, length), into);
+            return true;
+        }
+
+        if (header.TypeCode != ExtensionType || header.Length != into.Length || header.Length % size != 0)
+        {
+            return false;
+        }
+
+        reader.ReadRaw(header.Length).CopyTo(into);
+        return true;
     }
 
     public T[]? Read(ref MessagePackReader reader)

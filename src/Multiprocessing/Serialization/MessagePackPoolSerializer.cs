@@ -40,6 +40,22 @@ public sealed class MessagePackPoolSerializer : IPoolSerializer
         MessagePackSerializer.Serialize(writer, value, Options);
     }
 
+    /// <summary>
+    /// Reads an array of <typeparamref name="T"/> that <see cref="Serialize{T}"/> wrote straight into
+    /// <paramref name="destination"/> when it is a block of values of exactly that length (primitive arrays); false
+    /// otherwise, for <see cref="Deserialize{T}"/> to read.
+    /// </summary>
+    internal static bool TryDeserializeInto<T>(ReadOnlyMemory<byte> bytes, Span<T> destination)
+    {
+        if (Serialization.PoolResolver.Instance.GetFormatter<T[]>() is not Serialization.IReadsInto<T> into)
+        {
+            return false;
+        }
+
+        var reader = new MessagePackReader(bytes);
+        return into.TryReadInto(ref reader, destination);
+    }
+
     /// <inheritdoc />
     public T Deserialize<T>(ReadOnlyMemory<byte> bytes)
     {

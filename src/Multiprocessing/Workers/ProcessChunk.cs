@@ -86,11 +86,19 @@ internal sealed class ProcessChunk<TResult>(Job<TResult> job, long start, int co
 {
     public override void Deliver(IPoolSerializer serializer, ReadOnlyMemory<byte> results, int failureCount, ReadOnlyMemory<byte> failures)
     {
-        TResult[] values;
+        TResult[] values = [];
         List<(int, Exception)>? failed;
+        bool inPlace;
         try
         {
-            values = serializer.Deserialize<TResult[]>(results);
+            // Primitive results go straight into the job's results array (a Map's own): no array per chunk, no copy.
+            inPlace = serializer is MessagePackPoolSerializer && job.ResultsFor(Start, Count) is { Length: > 0 } into
+                && MessagePackPoolSerializer.TryDeserializeInto(results, into);
+            if (!inPlace)
+            {
+                values = serializer.Deserialize<TResult[]>(results);
+            }
+
             failed = ReadFailures(failureCount, failures);
         }
 #pragma warning disable CA1031 // A result this process cannot read fails its chunk, not the connection.
@@ -101,6 +109,13 @@ internal sealed class ProcessChunk<TResult>(Job<TResult> job, long start, int co
             return;
         }
 
-        job.CompleteChunk(Start, values, failed);
+        if (inPlace)
+        {
+            job.CompleteChunkInPlace(Start, Count, failed);
+        }
+        else
+        {
+            job.CompleteChunk(Start, values, failed);
+        }
     }
 }
