@@ -45,12 +45,12 @@ public abstract partial class PoolBase
         ArgumentNullException.ThrowIfNull(func);
         ThrowIfNotRunning();
         cancellationToken.ThrowIfCancellationRequested();
-        var function = _executor.Prepare(func, invoke, nameof(func));
+        var function = PrepareFunction(func, invoke, nameof(func));
         var result = new AsyncResult<TResult>(_callbacks, callback, errorCallback);
         var job = new ListJob<TResult, TResult>(1, result, static r => r[0]);
 
         // Serialized before it is queued: an argument that cannot cross fails here, at the call.
-        Chunk chunk = _executor.CreateChunk(function, [args], job, 0, oneCall: true);
+        Chunk chunk = NewChunk(function, [args], job, 0, oneCall: true);
         Trace(job, "Apply", func, 1);
         Submit([chunk]);
         WireCancellation(job, result, cancellationToken);

@@ -43,7 +43,7 @@ public abstract partial class PoolBase
     {
         ThrowIfNotRunning();
         cancellationToken.ThrowIfCancellationRequested();
-        var function = _executor.Prepare(func, invoke, nameof(func));
+        var function = PrepareFunction(func, invoke, nameof(func));
         int size = sizeOf(function);
         int window = (int)Math.Min(int.MaxValue / 2, Math.Max((long)size * Processes * 4, MinReadAhead));
         StreamJob<TResult>? created = null;
@@ -257,7 +257,7 @@ public abstract partial class PoolBase
 
             try
             {
-                var chunk = _executor.CreateChunk(function, buffer, job, index);
+                var chunk = NewChunk(function, buffer, job, index);
                 if (pending is null)
                 {
                     Submit([chunk], fromFeeder: true);

@@ -20,7 +20,7 @@ public abstract partial class PoolBase
         ValidateChunksize(chunksize);
         ThrowIfNotRunning();
         cancellationToken.ThrowIfCancellationRequested();
-        var function = _executor.Prepare(func, invoke, nameof(func));
+        var function = PrepareFunction(func, invoke, nameof(func));
 
         // Python's map reads the whole input first too: the length decides the chunk size.
         TArgs[] items = iterable as TArgs[] ?? [.. iterable];
@@ -65,7 +65,7 @@ public abstract partial class PoolBase
         {
             int count = Math.Min(items.Length - start, guided ? GuidedChunk(items.Length - start, size) : size);
             TArgs[] slice = start == 0 && count == items.Length && mayKeepItems ? items : items[start..(start + count)];
-            chunks.Add(_executor.CreateChunk(function, slice, job, start));
+            chunks.Add(NewChunk(function, slice, job, start));
             start += count;
         }
 

@@ -35,6 +35,14 @@ public abstract partial class PoolBase
         Roots<double, int>();
     }
 
+    /// <summary>The executor's <c>Prepare</c>, called directly on a process pool's (see <see cref="ProcessExecutor.PrepareDirect"/>).</summary>
+    private Dispatch.FunctionHandle<TArgs, TResult> PrepareFunction<TArgs, TResult>(Delegate func, Func<TArgs, TResult> invoke, string parameterName)
+        => _executor is ProcessExecutor process ? process.PrepareDirect(func, invoke, parameterName) : _executor.Prepare(func, invoke, parameterName);
+
+    /// <summary>The executor's <c>CreateChunk</c>, called directly on a process pool's.</summary>
+    private Dispatch.Chunk NewChunk<TArgs, TResult>(Dispatch.FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start, bool oneCall = false)
+        => _executor is ProcessExecutor process ? process.CreateChunkDirect(function, items, job, start, oneCall) : _executor.CreateChunk(function, items, job, start, oneCall);
+
     private static void Roots<TArgs, TResult>()
     {
         PoolBase pool = null!;
@@ -43,8 +51,8 @@ public abstract partial class PoolBase
         _ = pool.One<TArgs, TResult>(null!, null!, default!, null, null, default);
         _ = pool.Many<TArgs, TResult>(null!, null!, null!, null, null, null, null, default);
         _ = pool.Stream<TArgs, TResult>(null!, null!, null!, null, true, null, default);
-        var function = executor.Prepare<TArgs, TResult>(null!, null!, null!);
-        _ = executor.CreateChunk<TArgs, TResult>(function, null!, null!, 0);
+        var function = executor.PrepareDirect<TArgs, TResult>(null!, null!, null!);
+        _ = executor.CreateChunkDirect<TArgs, TResult>(function, null!, null!, 0);
         _ = new ListJob<TResult, TResult>(1, null!, null!);
         _ = new ListJob<TResult, IReadOnlyList<TResult>>(1, null!, null!);
         serializer.Serialize<TArgs[]>(null!, null!);

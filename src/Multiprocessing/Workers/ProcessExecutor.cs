@@ -234,9 +234,20 @@ internal sealed partial class ProcessExecutor : Executor
     private Microsoft.Extensions.Logging.ILogger Logger => _options.EffectiveLogger;
 
     public override FunctionHandle<TArgs, TResult> Prepare<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName)
-        => _functions.Prepare(user, invoke, parameterName);
+        => PrepareDirect(user, invoke, parameterName);
 
     public override Chunk CreateChunk<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start, bool oneCall = false)
+        => CreateChunkDirect(function, items, job, start, oneCall);
+
+    /// <summary>
+    /// <see cref="Prepare"/> as a plain method: a generic virtual call cannot use the precompiled instantiations
+    /// (<see cref="PoolBase"/>'s ReadyToRun roots), a direct one can, so the pool calls this one.
+    /// </summary>
+    internal FunctionHandle<TArgs, TResult> PrepareDirect<TArgs, TResult>(Delegate user, Func<TArgs, TResult> invoke, string parameterName)
+        => _functions.Prepare(user, invoke, parameterName);
+
+    /// <summary><see cref="CreateChunk"/> as a plain method, for the same reason as <see cref="PrepareDirect"/>.</summary>
+    internal Chunk CreateChunkDirect<TArgs, TResult>(FunctionHandle<TArgs, TResult> function, TArgs[] items, Job<TResult> job, long start, bool oneCall = false)
     {
         // One reusable buffer per submitting thread: a small task costs one exact-size copy, not a new
         // growable buffer and its growth.
