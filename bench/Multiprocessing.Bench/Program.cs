@@ -144,8 +144,8 @@ internal static class Program
     private static void RunRounds(Workload w, Settings s, WorkloadResult r)
     {
         var variants = w.Variants(s);
-        int rounds = Math.Min(w.Rounds(s), s.Rounds);
-        int pythonRounds = s.Python is null || w.PythonWorkload is null ? 0 : Math.Min(w.PythonRounds(s), s.Rounds);
+        int rounds = w.Rounds(s);
+        int pythonRounds = s.Python is null || w.PythonWorkload is null ? 0 : w.PythonRounds(s);
         for (int round = 0; round < Math.Max(rounds, pythonRounds); round++)
         {
             if (round < rounds)

@@ -119,7 +119,7 @@ internal static class Report
         Line();
         Line("## First call and warm repeat");
         Line();
-        Line($"Medians over the rounds (.NET: up to {s.Rounds}, a fresh process each; Python: as noted per workload). Python's method (fork or spawn) is the faster one for that figure.");
+        Line($"Medians over the rounds (.NET: {s.Rounds} as a rule, more for the quick workloads, a fresh process each; Python: as noted per workload). Python's method (fork or spawn) is the faster one for that figure.");
         Line();
         Line("| W | Figure | Pool first | Pool warm | Python first | Python warm | Ratio first | Ratio warm |");
         Line("|---|---|--:|--:|--:|--:|--:|--:|");

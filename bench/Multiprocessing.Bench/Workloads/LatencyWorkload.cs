@@ -14,6 +14,10 @@ internal sealed class LatencyWorkload : Workload
 
     public override string? PythonWorkload => "apply";
 
+    public override int Rounds(Settings s) => CheapRounds(s);
+
+    public override int PythonRounds(Settings s) => CheapRounds(s);
+
     public override void Prepare(Settings s) => _n = (int)s.Size(3000, 1000);
 
     public override (long? N, string? Words, int? Reps, int? Chunksize) PythonArguments(Settings s) => (_n, null, null, null);

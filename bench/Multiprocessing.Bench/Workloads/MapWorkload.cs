@@ -13,6 +13,10 @@ internal sealed class MapWorkload : Workload
 
     public override string? PythonWorkload => "map";
 
+    public override int Rounds(Settings s) => CheapRounds(s);
+
+    public override int PythonRounds(Settings s) => CheapRounds(s);
+
     public override void Prepare(Settings s) => _n = (int)s.Size(2_000_000, 500_000);
 
     public override (long? N, string? Words, int? Reps, int? Chunksize) PythonArguments(Settings s) => (_n, null, null, null);

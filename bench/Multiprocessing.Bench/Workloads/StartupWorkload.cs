@@ -14,6 +14,10 @@ internal sealed class StartupWorkload : Workload
 
     public override string? PythonWorkload => "startup";
 
+    public override int Rounds(Settings s) => CheapRounds(s);
+
+    public override int PythonRounds(Settings s) => CheapRounds(s);
+
     public override void Prepare(Settings s) => _reps = (int)s.Size(5, 3);
 
     public override (long? N, string? Words, int? Reps, int? Chunksize) PythonArguments(Settings s) => (null, null, _reps, null);

@@ -43,6 +43,12 @@ internal abstract class Workload
 
     public virtual int Rounds(Settings s) => s.Rounds;
 
+    /// <summary>
+    /// Rounds for a workload whose rounds take a few seconds: 2n + 1 of them (five by default), so that its
+    /// first-call medians rest on more than two fresh processes; the round count asked for in --quick.
+    /// </summary>
+    protected static int CheapRounds(Settings s) => s.Quick ? s.Rounds : (2 * s.Rounds) + 1;
+
     /// <summary>Runs in the parent before the rounds.</summary>
     public virtual void Prepare(Settings s)
     {
