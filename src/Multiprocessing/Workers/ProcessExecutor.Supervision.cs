@@ -182,23 +182,6 @@ internal sealed partial class ProcessExecutor
         }
 
         _listener.Expect(worker);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                Console.Out.WriteLine(e.Data);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                if (worker.NoteStandardError(e.Data))
-                {
-                    Console.Error.WriteLine(e.Data);
-                }
-            }
-        };
         process.Exited += (_, _) => OnProcessExited(worker);
         try
         {
@@ -248,8 +231,16 @@ internal sealed partial class ProcessExecutor
 
         PoolTelemetry.WorkerStarts.Add(1);
         PoolLog.WorkerStarted(Logger, index, process.Id);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        string suffix = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        worker.OutputDrained = Task.WhenAll(
+            ForwardLines(process.StandardOutput, worker, static (_, line) => Console.Out.WriteLine(line), "Multiprocessing stdout " + suffix),
+            ForwardLines(process.StandardError, worker, static (w, line) =>
+            {
+                if (w.NoteStandardError(line))
+                {
+                    Console.Error.WriteLine(line);
+                }
+            }, "Multiprocessing stderr " + suffix));
         process.StandardInput.AutoFlush = true;
 
         // A worker that never connects (or never finishes its initializer) is killed: it cannot hang the pool.
@@ -490,13 +481,43 @@ internal sealed partial class ProcessExecutor
         }
     }
 
-    /// <summary>The worker's exit code, waiting up to the exit grace for it; null when unknown.</summary>
+    /// <summary>
+    /// Forwards a worker's output line by line on a thread of its own with blocking reads: the process class's
+    /// asynchronous line reading starts .NET's socket engine and its thread for the pipes, and compiles its async
+    /// machinery, in the parent of every fresh pool. Completes at the end of the stream.
+    /// </summary>
+    private static Task ForwardLines(StreamReader reader, WorkerProcess worker, Action<WorkerProcess, string> forward, string name)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                while (reader.ReadLine() is { } line)
+                {
+                    forward(worker, line);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // The process object was disposed under the read: nothing more to forward.
+            }
+            finally
+            {
+                done.TrySetResult();
+            }
+        }) { IsBackground = true, Name = name }.Start();
+        return done.Task;
+    }
+
+    /// <summary>The worker's exit code, waiting up to the exit grace for it and for the end of its output (a crash report is complete then); null when unknown.</summary>
     private async Task<int?> ExitCodeAsync(WorkerProcess worker)
     {
         try
         {
             using var wait = new CancellationTokenSource(s_exitGrace, _time);
             await worker.Process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+            await worker.OutputDrained.WaitAsync(wait.Token).ConfigureAwait(false);
             return worker.Process.ExitCode;
         }
         catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)

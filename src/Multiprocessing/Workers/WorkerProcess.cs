@@ -80,6 +80,9 @@ internal sealed class WorkerProcess : IDisposable
 
     public FrameReader? Reader { get; private set; }
 
+    /// <summary>Completes when the parent has read the worker's standard output and error to their end.</summary>
+    public Task OutputDrained { get; set; } = Task.CompletedTask;
+
     public void Attach(Socket socket, FrameReader reader)
     {
         Socket = socket;
