@@ -7,7 +7,7 @@ namespace Multiprocessing.Serialization;
 /// <c>string[]</c>, in place of MessagePack's built-in one, which writes its items itself rather than through
 /// the resolver's string formatter (a Map over strings sends its items as one).
 /// </summary>
-internal sealed class StringArrayFormatter : IMessagePackFormatter<string?[]?>, IOptionlessFormatter<string?[]?>
+internal sealed class StringArrayFormatter : IMessagePackFormatter<string?[]?>, IOptionlessFormatter<string?[]?>, IReadsInto<string?>
 {
     public static readonly StringArrayFormatter Instance = new();
 
@@ -39,26 +39,41 @@ internal sealed class StringArrayFormatter : IMessagePackFormatter<string?[]?>, 
             return null;
         }
 
-        int count = reader.ReadArrayHeader();
-        var result = new string?[count];
+        var result = new string?[reader.ReadArrayHeader()];
+        ReadItems(ref reader, result);
+        return result;
+    }
+
+    public bool TryReadInto(ref MessagePackReader reader, Span<string?> destination)
+    {
+        if (reader.TryReadNil() || reader.ReadArrayHeader() != destination.Length)
+        {
+            return false;
+        }
+
+        ReadItems(ref reader, destination);
+        return true;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void ReadItems(ref MessagePackReader reader, Span<string?> into)
+    {
         int i = 0;
-        while (i < count)
+        while (i < into.Length)
         {
             // Straight from the buffer while the items are plain strings in one segment (every frame the pool
             // reads is); anything else, one item through the reader.
             var rest = reader.Sequence.Slice(reader.Position);
-            int consumed = Utf16String.ReadMany(rest.FirstSpan, result, ref i);
+            int consumed = Utf16String.ReadMany(rest.FirstSpan, into, ref i);
             if (consumed > 0)
             {
                 reader.ReadRaw(consumed);
             }
 
-            if (i < count)
+            if (i < into.Length)
             {
-                result[i++] = Utf16String.Read(ref reader);
+                into[i++] = Utf16String.Read(ref reader);
             }
         }
-
-        return result;
     }
 }

@@ -68,7 +68,7 @@ internal static class Utf16String
     /// </summary>
     /// <returns>The bytes consumed; <paramref name="index"/> is then the first item not read.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int ReadMany(ReadOnlySpan<byte> span, string?[] into, ref int index)
+    public static int ReadMany(ReadOnlySpan<byte> span, Span<string?> into, ref int index)
     {
         int at = 0;
         while (index < into.Length && at < span.Length)

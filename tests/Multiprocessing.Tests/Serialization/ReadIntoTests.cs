@@ -5,7 +5,7 @@ using Multiprocessing.Tests.Support;
 
 namespace Multiprocessing.Tests.Serialization;
 
-/// <summary>Primitive results read straight into a Map's results array: only blocks of exactly the slice's length.</summary>
+/// <summary>Results read straight into a Map's results array: primitive blocks and strings, only of exactly the slice's length.</summary>
 public sealed class ReadIntoTests
 {
     private static readonly MessagePackPoolSerializer Serializer = new();
@@ -24,8 +24,17 @@ public sealed class ReadIntoTests
         var into = new int[3];
         Assert.False(MessagePackPoolSerializer.TryDeserializeInto(Bytes(new[] { 1, 2 }), into.AsSpan()));
         Assert.False(MessagePackPoolSerializer.TryDeserializeInto(Bytes<int[]?>(null), into.AsSpan()));
-        Assert.False(MessagePackPoolSerializer.TryDeserializeInto(Bytes(new[] { "a", "b", "c" }), new string[3].AsSpan()));
+        Assert.False(MessagePackPoolSerializer.TryDeserializeInto(Bytes(new[] { "a", "b" }), new string[3].AsSpan()));
+        Assert.False(MessagePackPoolSerializer.TryDeserializeInto(Bytes(new[] { new DateTime(2026, 1, 1) }), new DateTime[1].AsSpan()));
         Assert.Equal([0, 0, 0], into);
+    }
+
+    [Fact]
+    public void TryDeserializeInto_StringsOfTheSliceLength_FillTheSlice()
+    {
+        var into = new string?[4];
+        Assert.True(MessagePackPoolSerializer.TryDeserializeInto(Bytes(new[] { "a", null, new string('é', 300) }), into.AsSpan(1, 3)));
+        Assert.Equal(new string?[] { null, "a", null, new string('é', 300) }.AsEnumerable(), into);
     }
 
     [Fact]
