@@ -100,19 +100,11 @@ public sealed class SharedMemoryTests
         static void RoundTrip<T>(T[] value)
         {
             var serializer = new MessagePackPoolSerializer();
-            var blobs = new OutOfBandBlobs();
-            using var buffer = new PooledBufferWriter();
-            using (OutOfBandBlobs.Collect(blobs))
-            {
-                serializer.Serialize(buffer, value);
-            }
-
-            Assert.Equal(1, blobs.Count);
-            var section = new byte[blobs.Length];
-            blobs.CopyTo(section);
+            var (bytes, section, count) = OutOfBand.Serialize(serializer, value);
+            Assert.Equal(1, count);
             using (OutOfBandBlobs.Read(section))
             {
-                Assert.Equal(value, serializer.Deserialize<T[]>(buffer.WrittenMemory));
+                Assert.Equal(value, serializer.Deserialize<T[]>(bytes));
             }
         }
     }

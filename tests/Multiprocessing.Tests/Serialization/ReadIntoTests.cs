@@ -41,21 +41,13 @@ public sealed class ReadIntoTests
     public void TryDeserializeInto_AnOutOfBandBlock_ReadsItFromItsSection()
     {
         double[] value = [.. Enumerable.Range(0, (1 << 18) + 3).Select(i => i * 0.5)];
-        var blobs = new OutOfBandBlobs();
-        using var buffer = new PooledBufferWriter();
-        using (OutOfBandBlobs.Collect(blobs))
-        {
-            Serializer.Serialize(buffer, value);
-        }
-
-        Assert.Equal(1, blobs.Count);
-        var section = new byte[blobs.Length];
-        blobs.CopyTo(section);
+        var (bytes, section, count) = OutOfBand.Serialize(Serializer, value);
+        Assert.Equal(1, count);
         var into = new double[value.Length];
-        Assert.False(MessagePackPoolSerializer.TryDeserializeInto(buffer.WrittenMemory, into.AsSpan()));
+        Assert.False(MessagePackPoolSerializer.TryDeserializeInto(bytes, into.AsSpan()));
         using (OutOfBandBlobs.Read(section))
         {
-            Assert.True(MessagePackPoolSerializer.TryDeserializeInto(buffer.WrittenMemory, into.AsSpan()));
+            Assert.True(MessagePackPoolSerializer.TryDeserializeInto(bytes, into.AsSpan()));
         }
 
         Assert.Equal(value, into);
