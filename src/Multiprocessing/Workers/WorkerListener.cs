@@ -135,7 +135,10 @@ internal sealed class WorkerListener : IDisposable
                 return;
             }
 
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Listener.Handshake(state.Client), (Listener: this, Client: client), preferLocal: false);
+            // A thread of its own rather than the thread pool: in a fresh process the pool's first work item would
+            // start the thread pool on the way to the first result.
+            new Thread(static state => { var (listener, socket) = ((WorkerListener, Socket))state!; listener.Handshake(socket); }) { IsBackground = true, Name = "Multiprocessing handshake" }
+                .Start((this, client));
         }
     }
 
