@@ -67,18 +67,12 @@ internal sealed class ListJob<TResult, TOut> : Job<TResult>, ICancellableJob
 
     public override void CompleteChunk(long start, TResult[] results, IReadOnlyList<(int Offset, Exception Error)>? failures)
     {
-        CountSettled(results.Length - (failures?.Count ?? 0), failures?.Count ?? 0);
-        if (failures is { Count: > 0 })
+        if (failures is not { Count: > 0 })
         {
-            Finish(failures.MinBy(f => f.Offset).Error);
-            return;
+            results.AsSpan().CopyTo(_results.AsSpan(checked((int)start)));
         }
 
-        results.AsSpan().CopyTo(_results.AsSpan(checked((int)start)));
-        if (Interlocked.Add(ref _remaining, -results.Length) == 0)
-        {
-            Finish(null);
-        }
+        CompleteChunkInPlace(start, results.Length, failures);
     }
 
     /// <summary>A chunk's slice of the results array: each chunk is delivered once, into its own slice.</summary>

@@ -95,30 +95,21 @@ internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>, 
             return false;
         }
 
-        var header = reader.ReadExtensionFormatHeader();
-        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         var into = MemoryMarshal.AsBytes(destination);
-        if (header.TypeCode == OutOfBandType && header.Length == ReferenceLength)
-        {
-            Span<byte> reference = stackalloc byte[ReferenceLength];
-            reader.ReadRaw(ReferenceLength).CopyTo(reference);
-            long at = BinaryPrimitives.ReadInt64LittleEndian(reference);
-            int length = BinaryPrimitives.ReadInt32LittleEndian(reference[8..]);
-            if (!OutOfBandBlobs.TryGetSection(out var section) || at < 0 || length < 0 || at + length > section.Length || length != into.Length)
-            {
-                return false;
-            }
-
-            OutOfBandBlobs.CopyInParallel(section.Span.Slice((int)at, length), into);
-            return true;
-        }
-
-        if (header.TypeCode != ExtensionType || header.Length != into.Length || header.Length % size != 0)
+        if (Locate(ref reader, out var inline, out var outOfBand, out bool isReference) != into.Length)
         {
             return false;
         }
 
-        reader.ReadRaw(header.Length).CopyTo(into);
+        if (isReference)
+        {
+            OutOfBandBlobs.CopyInParallel(outOfBand, into);
+        }
+        else
+        {
+            inline.CopyTo(into);
+        }
+
         return true;
     }
 
@@ -129,9 +120,42 @@ internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>, 
             return null;
         }
 
+        int length = Locate(ref reader, out var inline, out var outOfBand, out bool isReference);
+        if (length < 0)
+        {
+            throw new MessagePackSerializationException(isReference
+                ? $"An out-of-band block of {typeof(T).Name} values does not lie within its frame."
+                : $"Expected a block of {typeof(T).Name} values.");
+        }
+
+        int count = length / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        if (isReference)
+        {
+            // On the pinned-object heap: like the large-object heap it never moves such arrays, but its budget is
+            // its own, so a process receiving one large array after another reuses their memory sooner (docs/benchmarks.md).
+            var block = GC.AllocateUninitializedArray<T>(count, pinned: true);
+            OutOfBandBlobs.CopyInParallel(outOfBand, MemoryMarshal.AsBytes(block.AsSpan()));
+            return block;
+        }
+
+        var result = GC.AllocateUninitializedArray<T>(count);
+        inline.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+        return result;
+    }
+
+    /// <summary>
+    /// Reads a block's header and finds its bytes: in the frame (<paramref name="inline"/>), or for an out-of-band
+    /// reference (<paramref name="isReference"/>) in the frame's blob section (<paramref name="outOfBand"/>).
+    /// </summary>
+    /// <returns>The block's length in bytes, or -1 when it is no whole block of values within its frame.</returns>
+    private static int Locate(ref MessagePackReader reader, out ReadOnlySequence<byte> inline, out ReadOnlySpan<byte> outOfBand, out bool isReference)
+    {
         var header = reader.ReadExtensionFormatHeader();
         int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        if (header.TypeCode == OutOfBandType && header.Length == ReferenceLength)
+        inline = default;
+        outOfBand = default;
+        isReference = header.TypeCode == OutOfBandType && header.Length == ReferenceLength;
+        if (isReference)
         {
             Span<byte> reference = stackalloc byte[ReferenceLength];
             reader.ReadRaw(ReferenceLength).CopyTo(reference);
@@ -139,24 +163,19 @@ internal sealed class BlittableArrayFormatter<T> : IMessagePackFormatter<T[]?>, 
             int length = BinaryPrimitives.ReadInt32LittleEndian(reference[8..]);
             if (!OutOfBandBlobs.TryGetSection(out var section) || at < 0 || length < 0 || at + length > section.Length || length % size != 0)
             {
-                throw new MessagePackSerializationException($"An out-of-band block of {typeof(T).Name} values does not lie within its frame.");
+                return -1;
             }
 
-            // On the pinned-object heap: like the large-object heap it never moves such arrays, but its budget is
-            // its own, so a process receiving one large array after another reuses their memory sooner (docs/benchmarks.md).
-            var block = GC.AllocateUninitializedArray<T>(length / size, pinned: true);
-            OutOfBandBlobs.CopyInParallel(section.Span.Slice((int)at, length), MemoryMarshal.AsBytes(block.AsSpan()));
-            return block;
+            outOfBand = section.Span.Slice((int)at, length);
+            return length;
         }
 
-        if (header.TypeCode != ExtensionType || header.Length % System.Runtime.CompilerServices.Unsafe.SizeOf<T>() != 0)
+        if (header.TypeCode != ExtensionType || header.Length % size != 0)
         {
-            throw new MessagePackSerializationException($"Expected a block of {typeof(T).Name} values.");
+            return -1;
         }
 
-        var result = GC.AllocateUninitializedArray<T>((int)(header.Length / System.Runtime.CompilerServices.Unsafe.SizeOf<T>()));
-        var data = reader.ReadRaw(header.Length);
-        data.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
-        return result;
+        inline = reader.ReadRaw(header.Length);
+        return (int)header.Length;
     }
 }

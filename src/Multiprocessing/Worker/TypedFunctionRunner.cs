@@ -76,10 +76,10 @@ internal sealed class TypedFunctionRunner<TArgs, TResult>(Func<TArgs, TResult> i
         FrameWriter.End(output, frame, blobs.Length);
         if (blobs.Count == 0)
         {
-            return default;
+            return new ChunkOutcome(null, null, 0, elapsed);
         }
 
         blobs.InsertAt = output.WrittenCount;
-        return new ChunkOutcome(null, blobs, 0);
+        return new ChunkOutcome(null, blobs, 0, elapsed);
     }
 }

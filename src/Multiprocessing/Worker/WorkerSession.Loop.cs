@@ -10,8 +10,8 @@ namespace Multiprocessing.Worker;
 /// <summary>The main thread's frame loop and the reader thread that feeds it.</summary>
 internal sealed partial class WorkerSession
 {
-    /// <summary>A chunk that runs longer than this sends its result at once instead of batching it (see <see cref="Send"/>).</summary>
-    private static readonly long s_batchBelowTicks = Stopwatch.Frequency / 5000;
+    /// <summary>A chunk whose items ran longer than this sends its result at once instead of batching it (see <see cref="Send"/>).</summary>
+    private static readonly long s_batchBelowTicks = TimeSpan.FromMilliseconds(0.2).Ticks;
 
     /// <summary>Runs frames in order until Shutdown.</summary>
     private int Loop(WorkerFunctions functions, InitMessage init)
@@ -26,7 +26,6 @@ internal sealed partial class WorkerSession
             }
 
             ChunkOutcome? ran = null;
-            long ranTicks = 0;
 
             // A body read in place from the parent's ring is released here, before its result is sent.
             using (frame.Lease)
@@ -37,9 +36,7 @@ internal sealed partial class WorkerSession
                         functions.Define(frame.Body);
                         break;
                     case FrameKind.Chunk:
-                        long started = Stopwatch.GetTimestamp();
                         ran = RunChunk(frame.Body, functions, init.StampEachItem);
-                        ranTicks = Stopwatch.GetTimestamp() - started;
                         break;
                     case FrameKind.Shutdown:
                         _wire.SendNow(_output);
@@ -58,7 +55,7 @@ internal sealed partial class WorkerSession
                     maxMemory = 0;
                 }
 
-                Send(outcome, batch: ranTicks < s_batchBelowTicks);
+                Send(outcome, batch: outcome.RanTicks < s_batchBelowTicks);
             }
         }
     }

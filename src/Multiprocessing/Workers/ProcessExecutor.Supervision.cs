@@ -289,6 +289,7 @@ internal sealed partial class ProcessExecutor
         }
     }
 
+    /// <summary>On the listener's handshake thread, which then goes on as this worker's reader until the connection ends.</summary>
     private void OnConnected(WorkerProcess worker, Socket socket, FrameReader reader)
     {
         worker.Attach(socket, reader);
@@ -301,7 +302,8 @@ internal sealed partial class ProcessExecutor
             worker.CloseSocket();
         }
 
-        new Thread(() => ReadLoop(worker)) { IsBackground = true, Name = $"Multiprocessing reader {worker.Index}" }.Start();
+        Thread.CurrentThread.Name = $"Multiprocessing reader {worker.Index}";
+        ReadLoop(worker);
     }
 
     private void OnReady(WorkerProcess worker)

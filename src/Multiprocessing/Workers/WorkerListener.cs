@@ -26,6 +26,7 @@ internal sealed class WorkerListener : IDisposable
     private readonly Action<WorkerProcess, Socket, FrameReader> _onConnected;
     private int _disposed;
 
+    /// <param name="onConnected">Called on the connection's own thread once its worker is known; it may keep the thread (as the worker's reader).</param>
     public WorkerListener(Action<WorkerProcess, Socket, FrameReader> onConnected)
     {
         _onConnected = onConnected;
@@ -44,7 +45,6 @@ internal sealed class WorkerListener : IDisposable
             PrivateDirectory.Delete(_directory);
             throw;
         }
-
     }
 
     public string SocketPath { get; }
@@ -135,8 +135,8 @@ internal sealed class WorkerListener : IDisposable
                 return;
             }
 
-            // A thread of its own rather than the thread pool: in a fresh process the pool's first work item would
-            // start the thread pool on the way to the first result.
+            // A thread of its own rather than the thread pool (in a fresh process the pool's first work item would start
+            // the thread pool on the way to the first result); once the worker is known, it goes on as its reader.
             new Thread(static state => { var (listener, socket) = ((WorkerListener, Socket))state!; listener.Handshake(socket); }) { IsBackground = true, Name = "Multiprocessing handshake" }
                 .Start((this, client));
         }
