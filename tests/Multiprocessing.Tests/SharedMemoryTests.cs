@@ -216,6 +216,48 @@ public sealed class SharedMemoryTests
     }
 
     [Fact]
+    public void Ring_HasPagesOnlyWhereFramesWentWhereTheKernelCanBackThemOnDemand()
+    {
+        // A ring is sized for two frames in flight; a single frame must not cost the memory of two.
+        using var pair = new RingPair();
+        var (lease, body) = pair.Send(2 << 20, 9);
+        Assert.True(body.AsSpan().IndexOfAnyExcept((byte)9) < 0);
+        long expected = SharedMemoryFile.CanBackOnDemand ? 2 << 20 : pair.Sender.Capacity;
+        Assert.Equal(expected, pair.Sender.BackedBytes);
+        lease.Dispose();
+
+        // The next frame after a release starts at offset 0 again, on the pages it already has.
+        var (second, _) = pair.Send(1 << 20, 3);
+        Assert.Equal(expected, pair.Sender.BackedBytes);
+        second.Dispose();
+    }
+
+    [Fact]
+    public void Ring_NoMemoryForAFrame_FrameGoesInlineInsteadOfRaisingSigbus()
+    {
+        if (!SharedMemoryFile.CanBackOnDemand)
+        {
+            // Rings are then preallocated whole, which reports a full /dev/shm when one is made. Only kernels before
+            // MADV_POPULATE_WRITE (5.14) may lack it.
+            Assert.True(Environment.OSVersion.Version < new Version(5, 14), $"no MADV_POPULATE_WRITE on {Environment.OSVersion}");
+            return;
+        }
+
+        // A ring's file cut short under its mapping: writing past the end would raise SIGBUS, as writing where a
+        // full /dev/shm has no page for it would. Backing the range first reports it, and the frame goes inline.
+        using var pair = new RingPair();
+        Assert.True(pair.Sender.TryReserve(2 << 20, out int generation, out _, out _));
+        using (var file = new FileStream(pair.Base + ".p" + generation, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.SetLength(BulkRing.HeaderSize + (4 << 20));
+        }
+
+        Assert.False(pair.Sender.TryReserve(8 << 20, out _, out _, out _));
+        Assert.Equal(2 << 20, pair.Sender.BackedBytes);
+        Assert.False(pair.Sender.TryReserve(2 << 20, out _, out _, out _));
+    }
+
+    [Fact]
     public void Ring_SmallFrames_NeverUseTheRing()
     {
         using var pair = new RingPair();

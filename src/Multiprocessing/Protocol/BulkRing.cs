@@ -16,11 +16,15 @@ internal sealed unsafe class BulkRing : IDisposable
     private readonly SharedMemoryFile _memory;
     private byte* _pointer;
 
-    private BulkRing(SharedMemoryFile memory)
+    /// <summary>The sender's: data below this offset has pages (a sparse ring is backed from offset 0 up as frames need it).</summary>
+    private long _backedTo;
+
+    private BulkRing(SharedMemoryFile memory, long backedTo)
     {
         _memory = memory;
         Capacity = memory.Length - HeaderSize;
         _pointer = memory.Pointer;
+        _backedTo = backedTo;
     }
 
     public long Capacity { get; }
@@ -32,7 +36,13 @@ internal sealed unsafe class BulkRing : IDisposable
         set => Volatile.Write(ref *(long*)_pointer, value);
     }
 
-    /// <summary>Creates the file (which must not exist), sized for <paramref name="capacity"/> bytes of data, and maps it.</summary>
+    /// <summary>
+    /// Creates the file (which must not exist), sized for <paramref name="capacity"/> bytes of data, and maps it.
+    /// Where the kernel can back pages on request the file is sparse and <see cref="TryBack"/> gives each frame its
+    /// pages as it is reserved: a ring is sized for two frames in flight, and preallocating the half a single large
+    /// frame never touches cost as much as writing the frame (W7's first round trip, docs/benchmarks.md).
+    /// </summary>
+    /// <exception cref="IOException">The file exists, or the file system cannot hold its header or (preallocated) its data.</exception>
     public static BulkRing Create(string path, long capacity)
     {
         if (OperatingSystem.IsWindows())
@@ -40,8 +50,41 @@ internal sealed unsafe class BulkRing : IDisposable
             throw new IOException("Shared rings are made in /dev/shm, which Windows does not have.");
         }
 
-        return new BulkRing(SharedMemoryFile.Create(path, HeaderSize + capacity));
+        bool sparse = SharedMemoryFile.CanBackOnDemand;
+        var memory = SharedMemoryFile.Create(path, HeaderSize + capacity, sparse);
+        if (sparse && !memory.TryBack(0, HeaderSize))
+        {
+            memory.Dispose();
+            File.Delete(path);
+            throw new IOException($"The file system of {path} cannot hold a shared ring's header.");
+        }
+
+        return new BulkRing(memory, sparse ? 0 : capacity);
     }
+
+    /// <summary>
+    /// The sender's, before it writes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>)
+    /// of the data: gives that range pages if it has none yet; false when the file system cannot hold them.
+    /// </summary>
+    public bool TryBack(long offset, int length)
+    {
+        long end = offset + length;
+        if (end <= _backedTo)
+        {
+            return true;
+        }
+
+        if (!_memory.TryBack(HeaderSize + _backedTo, end - _backedTo))
+        {
+            return false;
+        }
+
+        _backedTo = end;
+        return true;
+    }
+
+    /// <summary>Data bytes from offset 0 that have pages (for tests).</summary>
+    internal long BackedBytes => _backedTo;
 
     /// <summary>Maps the peer's file and removes its name: from now on only the two mappings hold it.</summary>
     public static BulkRing Open(string path)
@@ -57,7 +100,7 @@ internal sealed unsafe class BulkRing : IDisposable
             throw;
         }
 
-        return new BulkRing(memory);
+        return new BulkRing(memory, memory.Length - HeaderSize);
     }
 
     /// <summary>The data at <paramref name="offset"/> (already reduced modulo the capacity and checked by the caller).</summary>

@@ -29,6 +29,12 @@ internal sealed class BulkSender : IDisposable
     /// <summary>How many frames went through rings from this process, over all connections (for tests and diagnostics).</summary>
     public static long TotalFramesSent => Interlocked.Read(ref s_framesSent);
 
+    /// <summary>Bytes of the current ring's data that have pages (for tests).</summary>
+    internal long BackedBytes => _ring?.BackedBytes ?? 0;
+
+    /// <summary>The current ring's data capacity, or 0 before the first ring (for tests).</summary>
+    internal long Capacity => _ring?.Capacity ?? 0;
+
     /// <summary>
     /// Reserves room for a frame of <paramref name="length"/> bytes (its kind byte and body), to be filled through
     /// <paramref name="target"/> before the Bulk frame is sent; false when the frame must go inline.
@@ -58,13 +64,23 @@ internal sealed class BulkSender : IDisposable
             // A new generation, big enough for two such frames in flight; the receiver switches to it when it
             // sees the number, and nothing of the old one is held any more.
             long capacity = Math.Clamp(((2L * length) + Granularity - 1) / Granularity * Granularity, MinCapacity, BulkRing.MaxCapacity);
+            string path = _pathPrefix + (_generation + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
             try
             {
-                ring = BulkRing.Create(_pathPrefix + (_generation + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), capacity);
+                ring = BulkRing.Create(path, capacity);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // No shared memory here (too small, full, or not allowed): the socket carries everything.
+                _unavailable = true;
+                return false;
+            }
+
+            if (!ring.TryBack(0, length))
+            {
+                // The file system cannot hold this frame; nobody has heard of the new ring, so it goes at once.
+                ring.Dispose();
+                File.Delete(path);
                 _unavailable = true;
                 return false;
             }
@@ -95,6 +111,13 @@ internal sealed class BulkSender : IDisposable
             {
                 return false;
             }
+        }
+
+        if (!ring.TryBack(start % cap, length))
+        {
+            // Shared memory ran out under a ring in use: the receiver keeps what it holds, new frames go inline.
+            _unavailable = true;
+            return false;
         }
 
         _tail = start + length;

@@ -1,13 +1,15 @@
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 
 namespace Multiprocessing.Protocol;
 
 /// <summary>
 /// A file mapped read-write into this process: how both the bulk rings (<see cref="BulkRing"/>) and the Manager's
-/// shared-memory segments make and open shared memory. A created file is owner-only (0600) and preallocated; the
-/// mapping keeps no file descriptor (POSIX keeps a mapping alive without one, and without its name once unlinked).
+/// shared-memory segments make and open shared memory. A created file is owner-only (0600) and preallocated, or
+/// sparse and backed range by range (<see cref="TryBack"/>); the mapping keeps no file descriptor (POSIX keeps a
+/// mapping alive without one, and without its name once unlinked).
 /// </summary>
-internal sealed unsafe class SharedMemoryFile : IDisposable
+internal sealed unsafe partial class SharedMemoryFile : IDisposable
 {
     private readonly MemoryMappedViewAccessor _view;
     private int _released;
@@ -26,18 +28,30 @@ internal sealed unsafe class SharedMemoryFile : IDisposable
 
     public long Length { get; }
 
-    /// <summary>Creates the file (which must not exist) readable by this user only, <paramref name="length"/> zero bytes, and maps it.</summary>
+    /// <summary>
+    /// Whether this kernel backs a range of a mapping on request and reports, instead of raising SIGBUS, when the
+    /// file system cannot hold it (<c>MADV_POPULATE_WRITE</c>, Linux 5.14).
+    /// </summary>
+    public static bool CanBackOnDemand => s_canBack.Value;
+
+    private static readonly Lazy<bool> s_canBack = new(ProbeBackOnDemand);
+
+    /// <summary>
+    /// Creates the file (which must not exist) readable by this user only, <paramref name="length"/> zero bytes, and
+    /// maps it. Preallocated unless <paramref name="sparse"/>, in which case every range must be backed with
+    /// <see cref="TryBack"/> before it is written (only where <see cref="CanBackOnDemand"/>).
+    /// </summary>
     /// <exception cref="IOException">The file exists, or the file system cannot hold it (the file is then removed).</exception>
-    public static SharedMemoryFile Create(string path, long length)
+    public static SharedMemoryFile Create(string path, long length, bool sparse = false)
     {
-        // Allocated up front (posix_fallocate): on a small /dev/shm (a container's 64 MB, say) this fails here with
-        // an IOException, where a sparse file would let a later write into the mapping die of SIGBUS.
+        // Allocated up front (posix_fallocate) unless sparse: on a small /dev/shm (a container's 64 MB, say) this
+        // fails here with an IOException, where a write into an unbacked page of the mapping would die of SIGBUS.
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.ReadWrite,
             Share = FileShare.ReadWrite,
-            PreallocationSize = length,
+            PreallocationSize = sparse ? 0 : length,
         };
         if (!OperatingSystem.IsWindows())
         {
@@ -82,6 +96,18 @@ internal sealed unsafe class SharedMemoryFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Allocates the pages under [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>)
+    /// and maps them writable, in one call; false when the file system cannot hold them (where a plain write would
+    /// have raised SIGBUS). Cheaper than preallocating the whole file and then faulting each page in on first write.
+    /// </summary>
+    public bool TryBack(long offset, long length)
+    {
+        long start = offset & ~(PageSize - 1);
+        long end = Math.Min(Length, (offset + length + PageSize - 1) & ~(PageSize - 1));
+        return end <= start || Madvise(Pointer + start, (nuint)(end - start), MadvPopulateWrite) == 0;
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0)
@@ -99,4 +125,36 @@ internal sealed unsafe class SharedMemoryFile : IDisposable
         using var file = MemoryMappedFile.CreateFromFile(stream, null, length, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
         return new SharedMemoryFile(file.CreateViewAccessor(0, length, MemoryMappedFileAccess.ReadWrite), length);
     }
+
+    private const long PageSize = 4096;
+    private const int MadvPopulateWrite = 23;
+
+    /// <summary>True when <c>MADV_POPULATE_WRITE</c> works here: tried on one private anonymous page.</summary>
+    private static bool ProbeBackOnDemand()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        const int protReadWrite = 3, mapPrivateAnonymous = 0x22;
+        void* page = Mmap(null, (nuint)PageSize, protReadWrite, mapPrivateAnonymous, -1, 0);
+        if (page == (void*)-1)
+        {
+            return false;
+        }
+
+        bool works = Madvise(page, (nuint)PageSize, MadvPopulateWrite) == 0;
+        _ = Munmap(page, (nuint)PageSize);
+        return works;
+    }
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static partial int Madvise(void* address, nuint length, int advice);
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    private static partial void* Mmap(void* address, nuint length, int protection, int flags, int fd, long offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    private static partial int Munmap(void* address, nuint length);
 }
