@@ -31,6 +31,12 @@ internal sealed record FunctionDescriptor
     /// <summary>The parent's module version id of the declaring type's module: metadata tokens are only valid for that build.</summary>
     public Guid ModuleVersionId { get; init; }
 
+    /// <summary><see cref="DelegateType"/> by metadata, resolved without the type-name parser; null when it has none.</summary>
+    public TypeReference? DelegateTypeReference { get; init; }
+
+    /// <summary><see cref="DeclaringType"/> by metadata; null when it has none.</summary>
+    public TypeReference? DeclaringTypeReference { get; init; }
+
     /// <summary>Checks that <paramref name="d"/> can run in another process and describes it.</summary>
     /// <exception cref="ArgumentException">It captures variables, is an instance method of an object, or is otherwise not portable.</exception>
     public static FunctionDescriptor Create(Delegate d, string parameterName)
@@ -124,6 +130,8 @@ internal sealed record FunctionDescriptor
             AssemblyPaths = [.. assemblies],
             DisplayName = name,
             ModuleVersionId = declaring.Module.ModuleVersionId,
+            DelegateTypeReference = TypeReference.Create(d.GetType()),
+            DeclaringTypeReference = TypeReference.Create(declaring),
         };
     }
 
@@ -135,8 +143,8 @@ internal sealed record FunctionDescriptor
             AssemblyResolution.Register(fullName, path);
         }
 
-        Type delegateType = TypeOf(DelegateType);
-        Type declaring = TypeOf(DeclaringType);
+        Type delegateType = DelegateTypeReference?.TryResolve() ?? TypeOf(DelegateType);
+        Type declaring = DeclaringTypeReference?.TryResolve() ?? TypeOf(DeclaringType);
         if (ModuleVersionId != Guid.Empty && declaring.Module.ModuleVersionId != ModuleVersionId)
         {
             throw new InvalidOperationException(
@@ -164,7 +172,7 @@ internal sealed record FunctionDescriptor
 
     public void Write(ref MessagePackWriter writer)
     {
-        writer.WriteArrayHeader(8);
+        writer.WriteArrayHeader(10);
         writer.Write(DelegateType);
         writer.Write(DeclaringType);
         writer.Write(MethodToken);
@@ -184,11 +192,25 @@ internal sealed record FunctionDescriptor
 
         writer.Write(DisplayName);
         writer.Write(ModuleVersionId.ToByteArray());
+        WriteReference(ref writer, DelegateTypeReference);
+        WriteReference(ref writer, DeclaringTypeReference);
+    }
+
+    private static void WriteReference(ref MessagePackWriter writer, TypeReference? reference)
+    {
+        if (reference is null)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            reference.Write(ref writer);
+        }
     }
 
     public static FunctionDescriptor Read(ref MessagePackReader reader)
     {
-        if (reader.ReadArrayHeader() != 8)
+        if (reader.ReadArrayHeader() != 10)
         {
             throw new InvalidDataException("Malformed function descriptor.");
         }
@@ -219,6 +241,8 @@ internal sealed record FunctionDescriptor
             AssemblyPaths = paths,
             DisplayName = reader.ReadString() ?? string.Empty,
             ModuleVersionId = reader.ReadBytes() is { Length: 16 } mvid ? new Guid(System.Buffers.BuffersExtensions.ToArray(mvid)) : Guid.Empty,
+            DelegateTypeReference = reader.TryReadNil() ? null : TypeReference.Read(ref reader),
+            DeclaringTypeReference = reader.TryReadNil() ? null : TypeReference.Read(ref reader),
         };
     }
 
