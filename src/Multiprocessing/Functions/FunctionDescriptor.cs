@@ -240,7 +240,7 @@ internal sealed record FunctionDescriptor
             NeedsClosureInstance = closure,
             AssemblyPaths = paths,
             DisplayName = reader.ReadString() ?? string.Empty,
-            ModuleVersionId = reader.ReadBytes() is { Length: 16 } mvid ? new Guid(System.Buffers.BuffersExtensions.ToArray(mvid)) : Guid.Empty,
+            ModuleVersionId = TypeReference.ReadModuleVersionId(ref reader),
             DelegateTypeReference = reader.TryReadNil() ? null : TypeReference.Read(ref reader),
             DeclaringTypeReference = reader.TryReadNil() ? null : TypeReference.Read(ref reader),
         };

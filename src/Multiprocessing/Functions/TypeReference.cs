@@ -132,6 +132,13 @@ internal sealed record TypeReference
         }
     }
 
+    /// <summary>A module version id written as its 16 bytes, or <see cref="Guid.Empty"/> for anything else.</summary>
+    internal static Guid ReadModuleVersionId(ref MessagePackReader reader)
+    {
+        // From the span: BuffersExtensions.ToArray<byte> would be compiled in every fresh worker.
+        return reader.ReadBytes() is { Length: 16 } bytes ? (bytes.IsSingleSegment ? new Guid(bytes.FirstSpan) : new Guid(System.Buffers.BuffersExtensions.ToArray(bytes))) : Guid.Empty;
+    }
+
     /// <summary>Reads a reference (<paramref name="depth"/> bounds the nesting a malformed message could claim).</summary>
     public static TypeReference Read(ref MessagePackReader reader, int depth = 0)
     {
@@ -142,7 +149,7 @@ internal sealed record TypeReference
 
         int kind = reader.ReadInt32();
         string assembly = reader.ReadString() ?? string.Empty;
-        var mvid = reader.ReadBytes() is { Length: 16 } bytes ? new Guid(System.Buffers.BuffersExtensions.ToArray(bytes)) : Guid.Empty;
+        var mvid = ReadModuleVersionId(ref reader);
         int token = reader.ReadInt32();
         var arguments = new TypeReference[reader.ReadArrayHeader()];
         for (int i = 0; i < arguments.Length; i++)

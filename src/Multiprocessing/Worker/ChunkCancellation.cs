@@ -26,12 +26,13 @@ internal sealed class ChunkCancellation
     {
         lock (_gate)
         {
-            if (_revoked.Remove(chunkId))
+            // Count first: the usual chunk was neither, and a cold worker need not compile HashSet<long>.Remove for it.
+            if (_revoked.Count > 0 && _revoked.Remove(chunkId))
             {
                 return null;
             }
 
-            if (_cancelledBeforeStart.Remove(chunkId))
+            if (_cancelledBeforeStart.Count > 0 && _cancelledBeforeStart.Remove(chunkId))
             {
                 return false;
             }

@@ -31,7 +31,7 @@ internal static partial class UnixSockets
         }
 
         address.Clear();
-        MemoryMarshal.Write(address, (ushort)AfUnix);
+        BitConverter.TryWriteBytes(address, (ushort)AfUnix); // not MemoryMarshal.Write<ushort>, compiled in every fresh process
         System.Text.Encoding.UTF8.GetBytes(path, address[2..]);
         return 2 + pathBytes + 1;
     }
