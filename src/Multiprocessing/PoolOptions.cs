@@ -134,7 +134,8 @@ public sealed record PoolOptions
             problems.Add("InitArgs were given without an Initializer.");
         }
 
-        if (!Enum.IsDefined(StartMethod))
+        // Compared, not Enum.IsDefined<StartMethod>: that generic is compiled on first use in every fresh process.
+        if (StartMethod is not (StartMethod.Spawn or StartMethod.Exec))
         {
             problems.Add($"StartMethod {(int)StartMethod} is not a defined value.");
         }

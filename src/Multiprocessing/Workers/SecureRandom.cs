@@ -18,7 +18,25 @@ internal static partial class SecureRandom
     {
         Span<byte> buffer = stackalloc byte[bytes];
         Fill(buffer);
-        return Convert.ToHexStringLower(buffer);
+        return LowerHex(buffer);
+    }
+
+    /// <summary>
+    /// Lower-case hex, by hand: Convert.ToHexStringLower's vectorized code is compiled on first use, in the parent of
+    /// every fresh pool (names, tokens), for a few dozen bytes.
+    /// </summary>
+    public static string LowerHex(ReadOnlySpan<byte> bytes)
+    {
+        Span<char> text = bytes.Length <= 128 ? stackalloc char[2 * bytes.Length] : new char[2 * bytes.Length];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            text[2 * i] = Digit(bytes[i] >> 4);
+            text[(2 * i) + 1] = Digit(bytes[i] & 0xF);
+        }
+
+        return new string(text);
+
+        static char Digit(int nibble) => (char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
     }
 
     public static void Fill(Span<byte> buffer)

@@ -150,7 +150,7 @@ internal sealed class WorkerListener : IDisposable
             client.ReceiveTimeout = (int)s_helloTimeout.TotalMilliseconds;
             reader = new FrameReader(new NetworkStream(client, ownsSocket: false));
             if (reader.TryRead(out var kind, out var body) && kind == FrameKind.Hello && HelloMessage.TryRead(body, out var hello)
-                && _expected.TryRemove(Convert.ToHexStringLower(hello.Token.Span), out var worker))
+                && _expected.TryRemove(SecureRandom.LowerHex(hello.Token.Span), out var worker))
             {
                 client.ReceiveTimeout = 0;
                 SocketTuning.Apply(client);

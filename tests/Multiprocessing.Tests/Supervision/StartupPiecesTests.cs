@@ -19,6 +19,26 @@ public sealed class StartupPiecesTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(300)]
+    public void SecureRandom_LowerHex_IsWhatTheBclWrites(int length)
+    {
+        byte[] bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        bytes.AsSpan(0, Math.Min(length, 2)).Fill(0xF0);
+        Assert.Equal(Convert.ToHexStringLower(bytes), SecureRandom.LowerHex(bytes));
+    }
+
+    [Fact]
+    public void PoolOptions_AnUndefinedStartMethod_IsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new Pool(new PoolOptions { Processes = 1, StartMethod = (StartMethod)7 }));
+        Assert.Contains("StartMethod 7 is not a defined value", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Listener_ConnectionBeforeStart_WaitsInTheBacklogAndIsHandedOverOnceStarted()
     {
