@@ -60,5 +60,17 @@ public abstract partial class PoolBase
         _ = serializer.Deserialize<TArgs[]>(default);
         _ = serializer.Deserialize<TResult[]>(default);
         _ = new TypedFunctionRunner<TArgs, TResult>(null!, null!, null!, 1);
+
+        // The public entry points a user's call goes through first (generic static methods, so precompilable).
+        IPool ipool = null!;
+        Func<TArgs, TResult> func = null!;
+        _ = ipool.Apply(func, default!);
+        _ = ipool.ApplyAsync(func, default!);
+        _ = ipool.Map(func, null!);
+        _ = ipool.MapAsync(func, null!);
+        _ = ipool.Imap(func, null!);
+        _ = ipool.ImapUnordered(func, null!);
+        _ = Functions.PoolFunctions.Of<TArgs, TResult>(null!);
+        _ = Functions.Invokers.Func1<TArgs, TResult>(null!);
     }
 }
