@@ -36,6 +36,9 @@ internal static class PoolTelemetry
         s_meter.CreateObservableGauge("multiprocessing.tasks.in_flight", () => Observe(p => p.InFlightChunks), "{chunk}", "Chunks sent to a worker and not yet settled.");
     }
 
+    /// <summary>Runs the static setup now (on a thread that has time for it), not at the first use.</summary>
+    public static void EnsureInitialized() => GC.KeepAlive(s_meter);
+
     public static void Register(PoolBase pool)
     {
         lock (s_pools)

@@ -74,17 +74,18 @@ internal static partial class OwnedNames
     /// lowest priority (nice 19, that thread only): it reads the whole temp directory (about 30 ms of CPU on a
     /// machine whose temp directory holds twelve thousand entries, measured), which must not compete with a fresh
     /// pool's workers while they start or with the first tasks, whose CPU-bound workers fill the cores for seconds.
-    /// A program that ends sooner leaves the sweep to the next pool.
+    /// A program that ends sooner leaves the sweep to the next pool. <paramref name="first"/> runs on that thread
+    /// before, at normal priority: start-up work that need not wait for the caller's thread.
     /// </summary>
     /// <returns>The sweep, for tests.</returns>
-    public static Task SweepDeadOwnersInBackground()
+    public static Task SweepDeadOwnersInBackground(Action? first = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        new Thread(static state =>
+        new Thread(() =>
         {
-            var done = (TaskCompletionSource)state!;
             try
             {
+                first?.Invoke();
                 LowerThisThreadsPriority();
                 Thread.Sleep(SweepDelay);
                 SweepDeadOwners();
@@ -95,7 +96,7 @@ internal static partial class OwnedNames
                 done.SetException(ex);
             }
         })
-        { IsBackground = true, Name = "Multiprocessing sweep" }.Start(done);
+        { IsBackground = true, Name = "Multiprocessing sweep" }.Start();
         return done.Task;
     }
 

@@ -67,6 +67,10 @@ internal sealed partial class ProcessExecutor : Executor
 
     public ProcessExecutor(PoolOptions options)
     {
+        // First, on a thread of its own: the telemetry's static setup (meters, instruments: a few milliseconds, mostly
+        // compiling their generic code), on the core this thread leaves idle while it launches the first worker; then,
+        // a second later and at the lowest priority, the sweep of dead owners' litter.
+        LitterSweep = OwnedNames.SweepDeadOwnersInBackground(PoolTelemetry.EnsureInitialized);
         _options = options;
         _time = options.TimeProvider;
         _target = options.EffectiveProcesses;
@@ -106,8 +110,6 @@ internal sealed partial class ProcessExecutor : Executor
             throw;
         }
 
-        // Delayed (OwnedNames.SweepDelay): the sweep takes nothing from the workers' start and first tasks.
-        LitterSweep = OwnedNames.SweepDeadOwnersInBackground();
     }
 
     public override int Processes => Volatile.Read(ref _target);
