@@ -157,8 +157,10 @@ internal sealed record TypeReference
             arguments[i] = Read(ref reader, depth + 1);
         }
 
-        return kind is DefinitionKind or ArrayKind
+        // An array has one element type and a rank the runtime can make (0 for a vector; 1 to 32).
+        bool valid = kind == DefinitionKind || (kind == ArrayKind && arguments.Length == 1 && token is >= 0 and <= 32);
+        return valid
             ? new TypeReference { Kind = kind, Assembly = assembly, ModuleVersionId = mvid, Token = token, Arguments = arguments }
-            : throw new InvalidDataException($"Malformed type reference: kind {kind}.");
+            : throw new InvalidDataException($"Malformed type reference: kind {kind}, {arguments.Length} arguments, token {token}.");
     }
 }

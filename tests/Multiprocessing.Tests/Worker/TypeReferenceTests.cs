@@ -66,6 +66,25 @@ public sealed class TypeReferenceTests
         Assert.Throws<InvalidDataException>(() => Read(bytes));
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(33)]
+    public void Read_AnArrayOfARankNoRuntimeMakes_IsInvalidData(int rank)
+    {
+        byte[] element = Bytes((ref MessagePackWriter w) => TypeReference.Create(typeof(int))!.Write(ref w));
+        byte[] bytes = Bytes((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(5);
+            w.Write(1);
+            w.Write(string.Empty);
+            w.Write(new byte[16]);
+            w.Write(rank);
+            w.WriteArrayHeader(1);
+            w.WriteRaw(element);
+        });
+        Assert.Throws<InvalidDataException>(() => Read(bytes));
+    }
+
     [Fact]
     public void Read_NestingBeyondAnyRealType_IsInvalidData()
     {
