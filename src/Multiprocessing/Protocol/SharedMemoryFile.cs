@@ -152,8 +152,9 @@ internal sealed unsafe partial class SharedMemoryFile : IDisposable
     [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static partial int Madvise(void* address, nuint length, int advice);
 
+    // The offset is an off_t, pointer-sized for the plain symbol on 32-bit Linux as on 64-bit.
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
-    private static partial void* Mmap(void* address, nuint length, int protection, int flags, int fd, long offset);
+    private static partial void* Mmap(void* address, nuint length, int protection, int flags, int fd, nint offset);
 
     [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
     private static partial int Munmap(void* address, nuint length);
