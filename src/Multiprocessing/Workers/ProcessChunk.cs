@@ -92,6 +92,8 @@ internal sealed class ProcessChunk<TResult>(Job<TResult> job, long start, int co
         try
         {
             // Primitive results go straight into the job's results array (a Map's own): no array per chunk, no copy.
+            // A static call on the default serializer, not an interface's generic method: the runtime ignores precompiled
+            // code for generic virtual methods, and this runs once per chunk.
             inPlace = serializer is MessagePackPoolSerializer && job.ResultsFor(Start, Count) is { Length: > 0 } into
                 && MessagePackPoolSerializer.TryDeserializeInto(results, into);
             if (!inPlace)

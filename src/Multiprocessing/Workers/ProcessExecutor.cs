@@ -109,7 +109,6 @@ internal sealed partial class ProcessExecutor : Executor
             _listener.Dispose();
             throw;
         }
-
     }
 
     public override int Processes => Volatile.Read(ref _target);
